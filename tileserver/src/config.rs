@@ -1,0 +1,286 @@
+//! The city configuration file (`data/city.toml`): the city, tile settings and the layers to serve.
+//!
+//! A layer is described entirely here, so a new layer (air-quality sensors, say) needs a GeoJSON
+//! file and a `[[layers]]` entry, and no code.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CityConfig {
+    pub city: City,
+    #[serde(default)]
+    pub tiles: TileSettings,
+    pub layers: Vec<LayerConfig>,
+    /// Folder that layer `file` paths are relative to (the config file's folder).
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+/// The city the deployment serves.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct City {
+    pub name: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub province: Option<String>,
+    /// `[lon, lat]` the map opens on.
+    pub center: [f64; 2],
+    /// Zoom the map opens at.
+    #[serde(default = "default_zoom")]
+    pub zoom: f64,
+    /// `[west, south, east, north]` in degrees.
+    pub bounds: [f64; 4],
+    #[serde(default)]
+    pub attribution: String,
+}
+
+/// How tiles are cut.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TileSettings {
+    /// Tile coordinate extent (MVT default 4096).
+    #[serde(default = "default_extent")]
+    pub extent: u32,
+    /// Extra margin around each tile, in tile units, so lines and symbols cross edges cleanly.
+    #[serde(default = "default_buffer")]
+    pub buffer: u32,
+    /// Douglas–Peucker tolerance in tile units applied to lines and polygons at every zoom.
+    #[serde(default = "default_simplify")]
+    pub simplify: f64,
+    /// Polygon rings smaller than this (in square tile units) are dropped as invisible.
+    #[serde(default = "default_min_ring_area")]
+    pub min_ring_area: f64,
+}
+
+/// Geometry kind a layer holds.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GeometryKind {
+    Point,
+    Line,
+    Polygon,
+}
+
+/// One layer: where its features come from and how they are published.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerConfig {
+    /// Name used in URLs and as the MVT layer name.
+    pub name: String,
+    /// Vietnamese title shown to people.
+    pub title: String,
+    #[serde(default)]
+    pub title_en: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    /// GeoJSON file, relative to the config file.
+    pub file: PathBuf,
+    pub geometry: GeometryKind,
+    /// Integer property used as the MVT feature id (the feature's position in the file otherwise).
+    #[serde(default)]
+    pub id_property: Option<String>,
+    /// Properties published in tiles, in this order. Anything else in the file stays private.
+    pub attributes: Vec<String>,
+    #[serde(default)]
+    pub min_zoom: u8,
+    #[serde(default = "default_layer_max_zoom")]
+    pub max_zoom: u8,
+    #[serde(default)]
+    pub cluster: Option<ClusterConfig>,
+    #[serde(default)]
+    pub style: StyleConfig,
+}
+
+/// Server-side clustering of a dense point layer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterConfig {
+    /// Points are clustered at zooms strictly below this one.
+    pub below_zoom: u8,
+    /// Grid cell size in pixels of a 512-pixel tile; must divide 512.
+    #[serde(default = "default_cell_px")]
+    pub cell_px: u32,
+    /// Attributes for which a cluster carries the most common value among its points.
+    #[serde(default)]
+    pub dominant: Vec<String>,
+}
+
+/// How `/style.json` draws a layer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StyleConfig {
+    /// Default colour.
+    #[serde(default)]
+    pub color: Option<String>,
+    /// Attribute whose value picks the colour from `colors`.
+    #[serde(default)]
+    pub color_by: Option<String>,
+    #[serde(default)]
+    pub colors: BTreeMap<String, String>,
+    /// Attribute whose value picks the outline colour from `outline_colors` (points and polygons).
+    #[serde(default)]
+    pub outline_by: Option<String>,
+    #[serde(default)]
+    pub outline_colors: BTreeMap<String, String>,
+    /// Fill opacity of polygons, or circle opacity of points.
+    #[serde(default)]
+    pub opacity: Option<f64>,
+    /// Line width or circle radius in pixels.
+    #[serde(default)]
+    pub width: Option<f64>,
+    /// Vietnamese legend labels of `colors` keys.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// Why a configuration file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+    #[error("{path}: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+}
+
+fn default_zoom() -> f64 {
+    13.0
+}
+fn default_extent() -> u32 {
+    4096
+}
+fn default_buffer() -> u32 {
+    64
+}
+fn default_simplify() -> f64 {
+    4.0
+}
+fn default_min_ring_area() -> f64 {
+    64.0
+}
+fn default_layer_max_zoom() -> u8 {
+    18
+}
+fn default_cell_px() -> u32 {
+    64
+}
+
+impl Default for TileSettings {
+    fn default() -> Self {
+        Self {
+            extent: default_extent(),
+            buffer: default_buffer(),
+            simplify: default_simplify(),
+            min_ring_area: default_min_ring_area(),
+        }
+    }
+}
+
+impl CityConfig {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut config: CityConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            source: Box::new(e),
+        })?;
+        config.base_dir = path.parent().map(Path::to_owned).unwrap_or_default();
+        config.validate().map_err(|reason| ConfigError::Invalid {
+            path: path.to_owned(),
+            reason,
+        })?;
+        Ok(config)
+    }
+
+    /// Path of a layer's data file.
+    pub fn layer_file(&self, layer: &LayerConfig) -> PathBuf {
+        self.base_dir.join(&layer.file)
+    }
+
+    /// Looks a layer up by name.
+    pub fn layer(&self, name: &str) -> Option<&LayerConfig> {
+        self.layers.iter().find(|l| l.name == name)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let [w, s, e, n] = self.city.bounds;
+        if !(w < e && s < n && (-180.0..=180.0).contains(&w) && (-180.0..=180.0).contains(&e)) {
+            return Err(format!(
+                "city.bounds {:?} is not [west, south, east, north]",
+                self.city.bounds
+            ));
+        }
+        if !(64..=1 << 16).contains(&self.tiles.extent) {
+            return Err(format!(
+                "tiles.extent {} is outside 64..=65536",
+                self.tiles.extent
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for layer in &self.layers {
+            let name = &layer.name;
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err(format!(
+                    "layer name {name:?} must be ASCII letters, digits, '_' or '-'"
+                ));
+            }
+            if !seen.insert(name) {
+                return Err(format!("layer {name:?} is listed twice"));
+            }
+            if layer.min_zoom > layer.max_zoom || layer.max_zoom > crate::tile::MAX_ZOOM {
+                return Err(format!(
+                    "layer {name:?}: min_zoom/max_zoom must satisfy min <= max <= {}",
+                    crate::tile::MAX_ZOOM
+                ));
+            }
+            if let Some(cluster) = &layer.cluster {
+                if layer.geometry != GeometryKind::Point {
+                    return Err(format!(
+                        "layer {name:?}: only point layers can be clustered"
+                    ));
+                }
+                if cluster.cell_px == 0 || 512 % cluster.cell_px != 0 {
+                    return Err(format!("layer {name:?}: cluster.cell_px must divide 512"));
+                }
+                for d in &cluster.dominant {
+                    if !layer.attributes.contains(d) {
+                        return Err(format!(
+                            "layer {name:?}: cluster.dominant names {d:?}, which is not in attributes"
+                        ));
+                    }
+                }
+            }
+            for by in [&layer.style.color_by, &layer.style.outline_by]
+                .into_iter()
+                .flatten()
+            {
+                if !layer.attributes.contains(by) {
+                    return Err(format!(
+                        "layer {name:?}: style uses {by:?}, which is not in attributes"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}

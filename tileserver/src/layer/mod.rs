@@ -1,0 +1,12 @@
+//! Layers in memory: features loaded once, projected to Web Mercator, indexed in R-trees.
+
+mod feature;
+#[allow(clippy::module_inception)]
+mod layer;
+mod load;
+mod registry;
+
+pub use feature::{Feature, IndexedFeature, Value};
+pub use layer::Layer;
+pub use load::{LoadError, Location, load_geojson_file, parse_geojson, to_value};
+pub use registry::{LayerRegistry, RegistryError};

@@ -1,0 +1,7 @@
+//! CityGIS tile server: loads a city's layers into R-trees and serves them as Mapbox Vector
+//! Tiles, with TileJSON, a catalog and a MapLibre style. See ARCHITECTURE.md for the map.
+
+pub mod config;
+pub mod layer;
+pub mod mercator;
+pub mod tile;
