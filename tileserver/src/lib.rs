@@ -2,6 +2,9 @@
 //! Tiles, with TileJSON, a catalog and a MapLibre style. See ARCHITECTURE.md for the map.
 
 pub mod config;
+pub mod http;
 pub mod layer;
 pub mod mercator;
+pub mod metadata;
 pub mod tile;
+pub mod tile_cache;

@@ -1,1 +1,148 @@
-fn main() {}
+//! `tileserver`: the CityGIS command line.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tileserver::config::CityConfig;
+use tileserver::http::{AppState, ServerOptions, serve};
+use tileserver::layer::LayerRegistry;
+use tileserver::tile_cache::TileCache;
+use tracing_subscriber::EnvFilter;
+
+/// CityGIS tile server: serves a city's cameras, Wi-Fi points, field reports, planning zones,
+/// wards and roads as Mapbox Vector Tiles built on the fly, with TileJSON, a catalog and a
+/// MapLibre style.
+#[derive(Parser)]
+#[command(name = "tileserver", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Loads the city's layers and serves them over HTTP.
+    ///
+    /// Endpoints: /tiles/{layers}/{z}/{x}/{y} (one name or a comma list, e.g.
+    /// cameras,wifi,reports), /tiles/{layers} (TileJSON), /catalog, /style.json, /health, and
+    /// the web map at /. Log detail: RUST_LOG=debug prints one line per request.
+    Serve(ServeArgs),
+    /// Loads the configuration and every layer file, reports what it found, and exits: non-zero
+    /// with the file, line or feature and reason when something is wrong.
+    Check {
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+}
+
+#[derive(Args)]
+struct ConfigArg {
+    /// City configuration file (layers, styles, tile settings).
+    #[arg(long, short, default_value = "data/city.toml", env = "CITYGIS_CONFIG")]
+    config: PathBuf,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    config: ConfigArg,
+    /// Address and port to listen on (port 0 picks a free port).
+    #[arg(long, short, default_value = "127.0.0.1:8080", env = "CITYGIS_BIND")]
+    bind: SocketAddr,
+    /// Memory for encoded tiles, in MiB.
+    #[arg(long, default_value_t = 256)]
+    cache_mb: u64,
+    /// Cache-Control header sent with tiles.
+    #[arg(long, default_value = "public, max-age=60")]
+    cache_control: String,
+    /// Origin allowed to fetch tiles from other sites (repeatable); "*" allows any,
+    /// "none" sends no CORS headers.
+    #[arg(long = "cors-origin", default_value = "*")]
+    cors_origins: Vec<String>,
+    /// Public base URL for links in TileJSON and the style, when behind a proxy
+    /// (default: the URL each request came to).
+    #[arg(long)]
+    public_url: Option<String>,
+    /// Folder of static files served at / (the web map).
+    #[arg(long, default_value = "www")]
+    www: PathBuf,
+}
+
+fn load(config_path: &PathBuf) -> anyhow::Result<(CityConfig, LayerRegistry)> {
+    let config = CityConfig::load(config_path).with_context(|| {
+        format!(
+            "cannot load the city configuration {} (run from the repository root, or pass --config)",
+            config_path.display()
+        )
+    })?;
+    let layers = LayerRegistry::load(&config).context("cannot load a layer")?;
+    Ok((config, layers))
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Check { config } => {
+            let (config, layers) = load(&config.config)?;
+            println!("{}: {} layers", config.city.name, layers.names().len());
+            for layer in layers.iter() {
+                let layer = layer
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                println!(
+                    "  {:<10} {:>7} features  ({})",
+                    layer.name(),
+                    layer.len(),
+                    layer.config().title
+                );
+            }
+            Ok(())
+        }
+        Command::Serve(args) => run(args),
+    }
+}
+
+#[actix_web::main]
+async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let (config, layers) = load(&args.config.config)?;
+    for layer in layers.iter() {
+        let layer = layer
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        tracing::info!(layer = layer.name(), features = layer.len(), "layer loaded");
+    }
+    let www_dir = args.www.is_dir().then_some(args.www.clone());
+    if www_dir.is_none() {
+        tracing::warn!(dir = %args.www.display(), "static folder not found; the web map is not served");
+    }
+    let cors_origins = args
+        .cors_origins
+        .into_iter()
+        .filter(|o| o != "none")
+        .collect();
+    let state = AppState {
+        tiles: TileCache::new(config.tiles.clone(), args.cache_mb * 1024 * 1024),
+        config,
+        layers,
+        options: ServerOptions {
+            cache_control: args.cache_control,
+            cors_origins,
+            public_url: args.public_url,
+            www_dir,
+        },
+    };
+    let city = state.config.city.name.clone();
+    serve(state, args.bind, |addr| {
+        tracing::info!(%addr, ms = started.elapsed().as_millis() as u64, "listening");
+        println!("CityGIS ({city}) đang chạy tại / is running at http://{addr}/");
+    })
+    .await
+    .with_context(|| format!("cannot serve on {}", args.bind))
+}

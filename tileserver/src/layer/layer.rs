@@ -1,6 +1,6 @@
 //! One layer in memory: its features in an R-tree, and a version that changes with every edit.
 
-use super::feature::{Feature, IndexedFeature};
+use super::feature::{Feature, IndexedFeature, Value};
 use crate::config::LayerConfig;
 use crate::tile::MercatorBounds;
 use rstar::{AABB, RTree};
@@ -17,6 +17,34 @@ pub struct Layer {
     tree: RTree<IndexedFeature>,
     by_id: HashMap<u64, IndexedFeature>,
     version: u64,
+    field_types: Vec<Option<FieldType>>,
+}
+
+/// The type of an attribute's values, as TileJSON names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Number,
+    String,
+    Boolean,
+}
+
+impl FieldType {
+    /// TileJSON's name for the type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Number => "Number",
+            FieldType::String => "String",
+            FieldType::Boolean => "Boolean",
+        }
+    }
+
+    fn of(value: &Value) -> Self {
+        match value {
+            Value::String(_) => FieldType::String,
+            Value::Int(_) | Value::Float(_) => FieldType::Number,
+            Value::Bool(_) => FieldType::Boolean,
+        }
+    }
 }
 
 impl Layer {
@@ -27,12 +55,36 @@ impl Layer {
             .filter_map(|f| IndexedFeature::new(Arc::new(f)))
             .collect();
         let by_id = items.iter().map(|i| (i.feature.id, i.clone())).collect();
-        Self {
+        let mut layer = Self {
+            field_types: vec![None; config.attributes.len()],
             config,
-            tree: RTree::bulk_load(items),
+            tree: RTree::new(),
             by_id,
             version: 1,
+        };
+        for item in &items {
+            layer.note_types(&item.feature);
         }
+        layer.tree = RTree::bulk_load(items);
+        layer
+    }
+
+    /// Records the types of a feature's values; the first type seen for an attribute wins.
+    fn note_types(&mut self, feature: &Feature) {
+        for (slot, value) in self.field_types.iter_mut().zip(feature.values.iter()) {
+            if let (None, Some(v)) = (&slot, value) {
+                *slot = Some(FieldType::of(v));
+            }
+        }
+    }
+
+    /// Type of each published attribute (None where no feature has a value for it yet).
+    pub fn field_types(&self) -> impl Iterator<Item = (&str, Option<FieldType>)> {
+        self.config
+            .attributes
+            .iter()
+            .map(String::as_str)
+            .zip(self.field_types.iter().copied())
     }
 
     pub fn config(&self) -> &LayerConfig {
@@ -73,6 +125,7 @@ impl Layer {
     /// Adds a feature, replacing the one with the same id.
     pub fn upsert(&mut self, feature: Feature) {
         self.remove(feature.id);
+        self.note_types(&feature);
         if let Some(item) = IndexedFeature::new(Arc::new(feature)) {
             self.by_id.insert(item.feature.id, item.clone());
             self.tree.insert(item);

@@ -7,6 +7,6 @@ mod load;
 mod registry;
 
 pub use feature::{Feature, IndexedFeature, Value};
-pub use layer::Layer;
+pub use layer::{FieldType, Layer};
 pub use load::{LoadError, Location, load_geojson_file, parse_geojson, to_value};
 pub use registry::{LayerRegistry, RegistryError};

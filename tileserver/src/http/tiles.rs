@@ -1,0 +1,136 @@
+//! `/tiles/{layers}` (TileJSON) and `/tiles/{layers}/{z}/{x}/{y}` (vector tiles).
+
+use super::negotiate::{accepts_gzip, etag_matches};
+use super::{ApiError, AppState, base_url};
+use crate::layer::{Layer, RegistryError};
+use crate::tile::{TileId, TileIdError};
+use crate::tile_cache::TileContent;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use std::sync::{Arc, RwLock};
+
+/// MIME type of Mapbox Vector Tiles.
+pub const MVT_CONTENT_TYPE: &str = "application/vnd.mapbox-vector-tile";
+
+fn resolve(state: &AppState, list: &str) -> Result<Vec<Arc<RwLock<Layer>>>, ApiError> {
+    state.layers.resolve(list).map_err(|e| match e {
+        RegistryError::UnknownLayer(_) => ApiError::not_found("layers", e.to_string()),
+        RegistryError::Repeated(_) | RegistryError::Empty => {
+            ApiError::bad_request("layers", e.to_string())
+        }
+    })
+}
+
+/// TileJSON 3.0.0 for a comma-separated list of layers.
+///
+/// 200 with the document; 404 for an unknown layer; 400 for an empty or repeated name.
+pub async fn tilejson(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let layers = resolve(&state, &path)?;
+    let guards: Vec<_> = layers
+        .iter()
+        .map(|l| l.read().unwrap_or_else(std::sync::PoisonError::into_inner))
+        .collect();
+    let refs: Vec<&Layer> = guards.iter().map(|g| &**g).collect();
+    let doc = crate::metadata::tilejson(&state.config, &refs, &base_url(&state, &req));
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .json(doc))
+}
+
+fn parse_coordinate(field: &str, text: &str) -> Result<u32, ApiError> {
+    text.parse::<u32>().map_err(|_| {
+        ApiError::bad_request(
+            field,
+            format!("{field} must be a non-negative integer, got {text:?}"),
+        )
+    })
+}
+
+/// One vector tile holding one MVT layer per named layer.
+///
+/// - 200 with the tile (gzip-encoded when the client accepts it), a strong ETag and
+///   Cache-Control;
+/// - 204 when no layer has anything in the tile;
+/// - 304 when `If-None-Match` holds the tile's ETag;
+/// - 400 for a malformed or out-of-range z/x/y (`y` may end in `.mvt` or `.pbf`);
+/// - 404 for an unknown layer.
+pub async fn tile(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (list, z, x, y) = path.into_inner();
+    let layers = resolve(&state, &list)?;
+    let y = y
+        .strip_suffix(".mvt")
+        .or_else(|| y.strip_suffix(".pbf"))
+        .unwrap_or(&y);
+    let (z, x, y) = (
+        parse_coordinate("z", &z)?,
+        parse_coordinate("x", &x)?,
+        parse_coordinate("y", y)?,
+    );
+    let tile = TileId::new(z, x, y).map_err(|e| {
+        let field = match e {
+            TileIdError::Zoom(_) => "z",
+            TileIdError::X { .. } => "x",
+            TileIdError::Y { .. } => "y",
+        };
+        ApiError::bad_request(field, e.to_string())
+    })?;
+
+    let state_ref = state.clone();
+    let content = web::block(move || state_ref.tiles.get(&layers, tile))
+        .await
+        .map_err(|e| ApiError::internal(format!("tile worker failed: {e}")))?
+        .map_err(|e| {
+            tracing::error!(%tile, error = %e, "tile build failed");
+            ApiError::internal(e.to_string())
+        })?;
+
+    let cache_control = (header::CACHE_CONTROL, state.options.cache_control.clone());
+    let TileContent::Tile(encoded) = content else {
+        return Ok(HttpResponse::NoContent()
+            .insert_header(cache_control)
+            .finish());
+    };
+    let gzip = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(accepts_gzip);
+    // A strong ETag names one representation, so the gzip body has its own tag.
+    let etag = if gzip {
+        format!("\"{:016x}-gz\"", encoded.hash)
+    } else {
+        format!("\"{:016x}\"", encoded.hash)
+    };
+    let vary = (header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| etag_matches(v, &etag));
+    if not_modified {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header(cache_control)
+            .insert_header(vary)
+            .finish());
+    }
+    let mut res = HttpResponse::Ok();
+    res.insert_header((header::CONTENT_TYPE, MVT_CONTENT_TYPE))
+        .insert_header((header::ETAG, etag))
+        .insert_header(cache_control)
+        .insert_header(vary);
+    if gzip {
+        res.insert_header((header::CONTENT_ENCODING, "gzip"));
+        Ok(res.body(encoded.gzip.clone()))
+    } else {
+        Ok(res.body(encoded.raw.clone()))
+    }
+}
