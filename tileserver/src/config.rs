@@ -142,15 +142,15 @@ pub struct StyleConfig {
 /// Why a configuration file was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Parse {
         path: PathBuf,
-        source: Box<toml::de::Error>,
+        error: Box<toml::de::Error>,
     },
     #[error("{path}: {reason}")]
     Invalid { path: PathBuf, reason: String },
@@ -192,13 +192,13 @@ impl Default for TileSettings {
 impl CityConfig {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: path.to_owned(),
-            source,
+            error,
         })?;
         let mut config: CityConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.to_owned(),
-            source: Box::new(e),
+            error: Box::new(e),
         })?;
         config.base_dir = path.parent().map(Path::to_owned).unwrap_or_default();
         config.validate().map_err(|reason| ConfigError::Invalid {

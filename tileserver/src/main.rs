@@ -3,7 +3,8 @@
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use tileserver::config::CityConfig;
 use tileserver::http::{AppState, ServerOptions, serve};
 use tileserver::layer::LayerRegistry;
@@ -69,18 +70,30 @@ struct ServeArgs {
     www: PathBuf,
 }
 
-fn load(config_path: &PathBuf) -> anyhow::Result<(CityConfig, LayerRegistry)> {
-    let config = CityConfig::load(config_path).with_context(|| {
-        format!(
-            "cannot load the city configuration {} (run from the repository root, or pass --config)",
+fn load(config_path: &Path) -> anyhow::Result<(CityConfig, LayerRegistry)> {
+    if !config_path.is_file() {
+        anyhow::bail!(
+            "no city configuration at {}: run from the repository root (for the demo city), or pass --config",
             config_path.display()
-        )
-    })?;
-    let layers = LayerRegistry::load(&config).context("cannot load a layer")?;
+        );
+    }
+    let config = CityConfig::load(config_path)?;
+    let layers = LayerRegistry::load(&config)?;
     Ok((config, layers))
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
+    match run_cli() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One readable line with the whole chain of causes; no backtrace for users.
+            eprintln!("tileserver: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_cli() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

@@ -1,6 +1,7 @@
 //! CityGIS build tasks (the cargo-xtask convention): `cargo xtask <task>`.
 
 mod demo;
+mod prerequisites;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -14,6 +15,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
+    /// Runs every test of the workspace (`cargo test --workspace`), first installing the system
+    /// tools the tests use (GDAL's ogrinfo) when they are missing and we are root.
+    Test {
+        /// Extra arguments for `cargo test` (e.g. a test name filter).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Regenerates the demo city (Đồng Xoài) as GeoJSON files. Deterministic: the same files
     /// every run, so `git diff` after running it shows only intended changes.
     DemoData {
@@ -25,6 +33,18 @@ enum Task {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
+        Task::Test { args } => {
+            prerequisites::ensure()?;
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = std::process::Command::new(cargo)
+                .args(["test", "--workspace"])
+                .args(&args)
+                .status()?;
+            if !status.success() {
+                anyhow::bail!("tests failed");
+            }
+            Ok(())
+        }
         Task::DemoData { out } => {
             let layers = demo::generate();
             for (name, count) in demo::write(&layers, &out)? {

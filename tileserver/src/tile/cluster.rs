@@ -16,6 +16,11 @@ use std::sync::Arc;
 /// Marks cluster ids so they never collide with feature ids (which stay below 2^63).
 const CLUSTER_ID_FLAG: u64 = 1 << 63;
 
+/// A cell of the world-aligned grid at one zoom: (column, row).
+type GridCell = (u64, u64);
+/// A point of a cell: its feature and its position in Web Mercator metres.
+type Member<'a> = (&'a Arc<Feature>, Coord<f64>);
+
 /// Clusters `features` for `tile`. Only points in the tile itself (not its buffer) are used, so
 /// summing `point_count` over the tiles of a zoom counts every point once.
 pub fn cluster<'a>(
@@ -27,7 +32,7 @@ pub fn cluster<'a>(
 ) -> Vec<TileFeature<'a>> {
     let cells_per_tile = u64::from(512 / config.cell_px);
     let cell_span = tile.span() / cells_per_tile as f64;
-    let mut cells: BTreeMap<(u64, u64), Vec<(&'a Arc<Feature>, Coord<f64>)>> = BTreeMap::new();
+    let mut cells: BTreeMap<GridCell, Vec<Member<'a>>> = BTreeMap::new();
     for feature in features {
         let Some(at) = representative_point(&feature.geometry) else {
             continue;
@@ -134,7 +139,7 @@ mod tests {
             cell_px: 64,
             dominant: attributes.clone(),
         };
-        let features = vec![
+        let features = [
             feature(1, 106.9000, 11.5350, "smart"),
             feature(2, 106.9001, 11.5351, "resident"),
             feature(3, 106.9002, 11.5350, "resident"),

@@ -257,17 +257,9 @@ mod tests {
         let tile = TileId::new(12, 3000, 1800).unwrap();
         let t = TileTransform::new(tile, 4096);
         let p = |x, y| at(tile, x, y);
-        let far = polygon![
-            p(9000.0, 9000.0).into(),
-            p(9100.0, 9000.0).into(),
-            p(9100.0, 9100.0).into()
-        ];
+        let far = polygon![p(9000.0, 9000.0), p(9100.0, 9000.0), p(9100.0, 9100.0)];
         assert!(cut(&far.into(), &t, &settings()).is_none());
-        let tiny = polygon![
-            p(10.0, 10.0).into(),
-            p(10.3, 10.0).into(),
-            p(10.3, 10.3).into()
-        ];
+        let tiny = polygon![p(10.0, 10.0), p(10.3, 10.0), p(10.3, 10.3)];
         assert!(cut(&tiny.into(), &t, &settings()).is_none());
     }
 

@@ -90,3 +90,25 @@ pub fn write(layers: &[DemoLayer], out: &Path) -> std::io::Result<Vec<(&'static 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed files are exactly what the generator makes: data/ is never edited by hand
+    /// and never drifts from the code that documents how it was made.
+    #[test]
+    fn committed_demo_data_is_what_the_generator_makes() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
+        for layer in generate() {
+            let committed =
+                std::fs::read_to_string(data.join(format!("{}.geojson", layer.name))).unwrap();
+            let fresh = feature_collection(layer.name, layer.description, &layer.features);
+            assert!(
+                committed == fresh,
+                "data/{}.geojson differs from the generator: run `cargo xtask demo-data`",
+                layer.name
+            );
+        }
+    }
+}

@@ -24,9 +24,9 @@ pub fn feature_collection(name: &str, description: &str, features: &[OutFeature]
     let header = json!({ "name": name, "description": description, "source": SOURCE });
     let header = header.to_string();
     // Open the object, keep the header members, then the features one per line.
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "{{\"type\":\"FeatureCollection\",{},\"features\":[\n",
+        "{{\"type\":\"FeatureCollection\",{},\"features\":[",
         &header[1..header.len() - 1]
     );
     for (i, f) in features.iter().enumerate() {

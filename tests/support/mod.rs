@@ -1,0 +1,146 @@
+//! Shared helpers for the end-to-end tests: the real `tileserver` binary on a loopback port,
+//! spoken to over real HTTP.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository root (tests run with the package folder as working directory).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_owned()
+}
+
+/// The demo city's configuration file.
+pub fn demo_config() -> PathBuf {
+    repo_root().join("data/city.toml")
+}
+
+/// A running server, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Server {
+    /// Starts the server on the demo city with extra arguments, on a free loopback port.
+    pub fn start(extra: &[&str]) -> Self {
+        Self::start_with_config(&demo_config(), extra)
+    }
+
+    pub fn start_with_config(config: &Path, extra: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tileserver"))
+            .arg("serve")
+            .arg("--config")
+            .arg(config)
+            .args(["--bind", "127.0.0.1:0", "--www"])
+            .arg(repo_root().join("www"))
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tileserver binary starts");
+        let stdout = child.stdout.take().expect("stdout piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let base = loop {
+            assert!(Instant::now() < deadline, "server did not announce its URL");
+            let line = lines
+                .next()
+                .expect("server exited before announcing its URL")
+                .expect("utf-8 line");
+            if let Some(at) = line.find("http://") {
+                break line[at..].trim_end_matches('/').to_owned();
+            }
+        };
+        Self { child, base }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP agent that reports 4xx/5xx as responses, not errors, and never decompresses.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+/// A response reduced to what the tests look at.
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+/// Sends a request with the given method and headers.
+pub fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut builder = ureq::http::Request::builder().method(method).uri(url);
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    let req = builder.body(()).expect("valid request");
+    let res = agent()
+        .run(req)
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let status = res.status().as_u16();
+    let headers = res
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+        .collect();
+    let mut body = Vec::new();
+    res.into_body()
+        .into_reader()
+        .read_to_end(&mut body)
+        .expect("body readable");
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// GET with headers.
+pub fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
+    request("GET", url, headers)
+}
+
+/// The XYZ tile holding a longitude/latitude at zoom `z`.
+pub fn tile_of(lon: f64, lat: f64, z: u8) -> (u8, u32, u32) {
+    let n = f64::from(1u32 << z);
+    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
+    let lat = lat.to_radians();
+    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor()
+        as u32;
+    (z, x, y)
+}

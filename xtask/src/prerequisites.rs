@@ -1,0 +1,54 @@
+//! System tools the tests use, and how to get them on Debian/Ubuntu.
+
+use std::process::Command;
+
+/// (command that must run, Debian package that provides it, what needs it)
+const TOOLS: [(&str, &str, &str); 1] = [(
+    "ogrinfo",
+    "gdal-bin",
+    "GDAL reads our tiles as an independent client",
+)];
+
+fn present(command: &str) -> bool {
+    Command::new(command)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Makes sure every tool is there: installs missing packages with apt-get when running as root,
+/// otherwise fails with the command to run.
+pub fn ensure() -> anyhow::Result<()> {
+    let missing: Vec<_> = TOOLS.iter().filter(|(cmd, _, _)| !present(cmd)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let packages: Vec<&str> = missing.iter().map(|(_, pkg, _)| *pkg).collect();
+    for (cmd, pkg, why) in &missing {
+        eprintln!("xtask: `{cmd}` is missing ({why}); package {pkg}");
+    }
+    if !(is_root() && present("apt-get")) {
+        anyhow::bail!(
+            "install them first: sudo apt-get install -y {}",
+            packages.join(" ")
+        );
+    }
+    eprintln!("xtask: apt-get install -y {}", packages.join(" "));
+    let update = Command::new("apt-get").args(["update", "-qq"]).status()?;
+    let install = Command::new("apt-get")
+        .args(["install", "-y", "-qq"])
+        .args(&packages)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status()?;
+    if !update.success() || !install.success() {
+        anyhow::bail!("apt-get could not install {}", packages.join(" "));
+    }
+    Ok(())
+}
