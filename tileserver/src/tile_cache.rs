@@ -62,11 +62,12 @@ impl TileCache {
 
     /// The tile for `layers` at `tile`, from the cache or freshly built. The layers are read
     /// under their locks for the whole build, so the tile matches the versions it is keyed by.
+    /// A failed build is shared by every request that waited for it, hence the `Arc`.
     pub fn get(
         &self,
         layers: &[Arc<RwLock<Layer>>],
         tile: TileId,
-    ) -> Result<TileContent, TileError> {
+    ) -> Result<TileContent, Arc<TileError>> {
         let guards: Vec<_> = layers
             .iter()
             .map(|l| l.read().unwrap_or_else(std::sync::PoisonError::into_inner))
@@ -78,17 +79,15 @@ impl TileCache {
                 .collect(),
             tile,
         };
-        if let Some(hit) = self.cache.get(&key) {
-            return Ok(hit);
-        }
-        let refs: Vec<&Layer> = guards.iter().map(|g| &**g).collect();
-        let content = match build_tile(&refs, tile, &self.settings)? {
-            None => TileContent::Empty,
-            Some(raw) => TileContent::Tile(Arc::new(encode(raw))),
-        };
-        drop(guards);
-        self.cache.insert(key, content.clone());
-        Ok(content)
+        // Concurrent misses for the same key wait for one build instead of each building.
+        self.cache
+            .try_get_with(key, || -> Result<TileContent, TileError> {
+                let refs: Vec<&Layer> = guards.iter().map(|g| &**g).collect();
+                Ok(match build_tile(&refs, tile, &self.settings)? {
+                    None => TileContent::Empty,
+                    Some(raw) => TileContent::Tile(Arc::new(encode(raw))),
+                })
+            })
     }
 
     /// Bytes currently held (approximate until the cache's maintenance runs).

@@ -15,8 +15,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Runs every test of the workspace (`cargo test --workspace`), first installing the system
-    /// tools the tests use (GDAL's ogrinfo) when they are missing and we are root.
+    /// Runs every test of the workspace (`cargo test --workspace`), first installing what the
+    /// tests use: GDAL's ogrinfo and npm (apt-get, when missing and we are root) and MapLibre's
+    /// style validator (npm, into target/tools).
     Test {
         /// Extra arguments for `cargo test` (e.g. a test name filter).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -35,6 +36,7 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
         Task::Test { args } => {
             prerequisites::ensure()?;
+            prerequisites::ensure_style_validator()?;
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let status = std::process::Command::new(cargo)
                 .args(["test", "--workspace"])

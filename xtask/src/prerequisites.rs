@@ -1,6 +1,11 @@
-//! System tools the tests use, and how to get them on Debian/Ubuntu.
+//! System tools the tests use, and how to get them on Debian/Ubuntu; plus MapLibre's style
+//! validator, from the npm registry, into `target/tools/`.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// MapLibre's style specification package, whose `gl-style-validate` checks our style.json.
+const STYLE_SPEC: &str = "@maplibre/maplibre-gl-style-spec@26.6.0";
 
 /// (command that must run, Debian package that provides it, what needs it)
 const TOOLS: [(&str, &str, &str); 1] = [(
@@ -49,6 +54,30 @@ pub fn ensure() -> anyhow::Result<()> {
         .status()?;
     if !update.success() || !install.success() {
         anyhow::bail!("apt-get could not install {}", packages.join(" "));
+    }
+    Ok(())
+}
+
+/// Folder of npm tools used by the tests (`target/tools`).
+pub fn tools_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/tools")
+}
+
+/// Installs MapLibre's style validator under `target/tools` unless it is there already.
+pub fn ensure_style_validator() -> anyhow::Result<()> {
+    let dir = tools_dir();
+    if dir.join("node_modules/.bin/gl-style-validate").exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir)?;
+    eprintln!("xtask: npm install {STYLE_SPEC} (into {})", dir.display());
+    let status = Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+        .arg(&dir)
+        .arg(STYLE_SPEC)
+        .status()?;
+    if !status.success() {
+        anyhow::bail!("npm could not install {STYLE_SPEC}");
     }
     Ok(())
 }
