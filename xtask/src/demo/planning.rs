@@ -5,7 +5,7 @@
 
 use super::output::{OutFeature, SOURCE};
 use super::places::place;
-use super::roads::CORE;
+use super::roads::{CORE, STREET_START, STREET_STEP};
 use geo::{ChamberlainDuquetteArea, Coord, LineString, Polygon};
 use rand::Rng;
 use serde_json::json;
@@ -33,12 +33,12 @@ pub fn generate(rng: &mut impl Rng) -> Vec<OutFeature> {
     let [w, s, e, n] = CORE;
     let centre = place("Chợ Đồng Xoài");
     let lake = place("Hồ Suối Cam");
-    let (step_x, step_y) = (0.0062, 0.0058);
+    let (step_x, step_y) = STREET_STEP;
     let mut parcels: Vec<OutFeature> = Vec::new();
-    let mut bx = w + 0.004;
+    let mut bx = w + STREET_START;
     let mut col = 0;
     while bx + step_x < e {
-        let mut by = s + 0.004;
+        let mut by = s + STREET_START;
         let mut row = 0;
         while by + step_y < n {
             // A block between four streets, split in 2×2 parcels with a lane between them.

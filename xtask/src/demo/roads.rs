@@ -183,6 +183,10 @@ const LOCAL_NAMES: [&str; 28] = [
 
 /// Inner-ward extent used for the local street grid: west, south, east, north.
 pub const CORE: [f64; 4] = [106.857, 11.499, 106.943, 11.571];
+/// The local street grid: first street this far inside `CORE`, then one every `STREET_STEP`
+/// (x, y) degrees. Planning blocks fill the spaces between these streets.
+pub const STREET_START: f64 = 0.004;
+pub const STREET_STEP: (f64, f64) = (0.0062, 0.0058);
 
 /// Generates all roads.
 pub fn generate(rng: &mut impl Rng) -> Vec<Road> {
@@ -207,26 +211,26 @@ pub fn generate(rng: &mut impl Rng) -> Vec<Road> {
     let [w, s, e, n] = CORE;
     let mut names = LOCAL_NAMES.iter();
     // North–south local streets.
-    let mut x = w + 0.004;
+    let mut x = w + STREET_START;
     while x < e - 0.003 {
         let (a, b) = (
             s + rng.random_range(0.0..0.02),
             n - rng.random_range(0.0..0.02),
         );
-        let end = (x + rng.random_range(-0.001..0.001), b);
+        let end = (x + rng.random_range(-0.0002..0.0002), b);
         push_local(&mut roads, &mut names, rng, &[(x, a), end]);
-        x += 0.0062;
+        x += STREET_STEP.0;
     }
     // East–west local streets.
-    let mut y = s + 0.004;
+    let mut y = s + STREET_START;
     while y < n - 0.003 {
         let (a, b) = (
             w + rng.random_range(0.0..0.02),
             e - rng.random_range(0.0..0.02),
         );
-        let end = (b, y + rng.random_range(-0.001..0.001));
+        let end = (b, y + rng.random_range(-0.0002..0.0002));
         push_local(&mut roads, &mut names, rng, &[(a, y), end]);
-        y += 0.0058;
+        y += STREET_STEP.1;
     }
     for (i, road) in roads.iter_mut().enumerate() {
         road.id = i as u32 + 1;
@@ -249,7 +253,8 @@ fn push_local<'a>(
         name,
         class: RoadClass::Local,
         reference: None,
-        line: wobble(rng, points, 0.0003),
+        // Local streets run in the 100 m gaps between planning blocks: keep them nearly straight.
+        line: wobble(rng, points, 0.0001),
     });
 }
 
