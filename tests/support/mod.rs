@@ -20,10 +20,11 @@ pub fn demo_config() -> PathBuf {
     repo_root().join("data/city.toml")
 }
 
-/// A running server, killed when dropped.
+/// A running server, killed when dropped. Its data store lives in a temporary folder of its own.
 pub struct Server {
     child: Child,
     pub base: String,
+    pub data_dir: tempfile::TempDir,
 }
 
 impl Server {
@@ -33,12 +34,20 @@ impl Server {
     }
 
     pub fn start_with_config(config: &Path, extra: &[&str]) -> Self {
+        let data_dir = tempfile::tempdir().expect("temporary data folder");
+        Self::start_in(config, data_dir, extra)
+    }
+
+    /// Starts on an existing data folder (to restart a server on the same store).
+    pub fn start_in(config: &Path, data_dir: tempfile::TempDir, extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tileserver"))
             .arg("serve")
             .arg("--config")
             .arg(config)
             .args(["--bind", "127.0.0.1:0", "--www"])
             .arg(repo_root().join("www"))
+            .arg("--data-dir")
+            .arg(data_dir.path())
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -57,7 +66,19 @@ impl Server {
                 break line[at..].trim_end_matches('/').to_owned();
             }
         };
-        Self { child, base }
+        Self {
+            child,
+            base,
+            data_dir,
+        }
+    }
+
+    /// Kills the server at once (SIGKILL), keeping its data folder for a restart.
+    pub fn kill(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let dir = tempfile::tempdir().expect("placeholder");
+        std::mem::replace(&mut self.data_dir, dir)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -15,6 +15,9 @@ pub struct CityConfig {
     #[serde(default)]
     pub tiles: TileSettings,
     pub layers: Vec<LayerConfig>,
+    /// Citizens' field reports; absent for a deployment that only serves map layers.
+    #[serde(default)]
+    pub reports: Option<ReportsConfig>,
     /// Folder that layer `file` paths are relative to (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -38,6 +41,64 @@ pub struct City {
     pub bounds: [f64; 4],
     #[serde(default)]
     pub attribution: String,
+    /// IANA time zone for dates shown to people and in APIs.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// Short prefix of report tracking codes (e.g. "DX" for Đồng Xoài).
+    #[serde(default = "default_code_prefix")]
+    pub code_prefix: String,
+}
+
+/// Where a layer's features come from.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LayerSource {
+    /// The GeoJSON `file`, read at start.
+    #[default]
+    File,
+    /// The data store (field reports); `file` only seeds an empty store.
+    Store,
+}
+
+/// Citizens' field reports (phản ánh hiện trường).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportsConfig {
+    /// The layer that shows reports on the map (its `source` must be "store").
+    pub layer: String,
+    /// Polygon layer whose `name` attribute gives a report's ward.
+    #[serde(default)]
+    pub ward_layer: Option<String>,
+    /// Radius for "reports of the same kind nearby" hints, in metres.
+    #[serde(default = "default_nearby_radius")]
+    pub nearby_radius_m: f64,
+    #[serde(default = "default_max_photos")]
+    pub max_photos: usize,
+    /// Largest photo accepted, in bytes.
+    #[serde(default = "default_max_photo_bytes")]
+    pub max_photo_bytes: usize,
+    /// Longest side of a stored photo, in pixels.
+    #[serde(default = "default_max_photo_px")]
+    pub max_photo_px: u32,
+    /// Reports one client may file per window.
+    #[serde(default = "default_rate_limit")]
+    pub rate_limit_per_client: u32,
+    #[serde(default = "default_rate_window")]
+    pub rate_limit_window_seconds: u64,
+    pub categories: Vec<CategoryConfig>,
+}
+
+/// A kind of problem citizens report (an Open311 service).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryConfig {
+    pub code: String,
+    /// Vietnamese name.
+    pub name: String,
+    pub name_en: String,
+    /// Agency that handles it by default.
+    #[serde(default)]
+    pub agency: Option<String>,
 }
 
 /// How tiles are cut.
@@ -95,6 +156,8 @@ pub struct LayerConfig {
     pub cluster: Option<ClusterConfig>,
     #[serde(default)]
     pub style: StyleConfig,
+    #[serde(default)]
+    pub source: LayerSource,
 }
 
 /// Server-side clustering of a dense point layer.
@@ -156,6 +219,30 @@ pub enum ConfigError {
     Invalid { path: PathBuf, reason: String },
 }
 
+fn default_timezone() -> String {
+    "Asia/Ho_Chi_Minh".into()
+}
+fn default_code_prefix() -> String {
+    "PA".into()
+}
+fn default_nearby_radius() -> f64 {
+    250.0
+}
+fn default_max_photos() -> usize {
+    3
+}
+fn default_max_photo_bytes() -> usize {
+    10 * 1024 * 1024
+}
+fn default_max_photo_px() -> u32 {
+    2048
+}
+fn default_rate_limit() -> u32 {
+    10
+}
+fn default_rate_window() -> u64 {
+    600
+}
 fn default_zoom() -> f64 {
     13.0
 }
@@ -213,6 +300,14 @@ impl CityConfig {
         self.base_dir.join(&layer.file)
     }
 
+    /// The city's time zone.
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.city
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Ho_Chi_Minh)
+    }
+
     /// Looks a layer up by name.
     pub fn layer(&self, name: &str) -> Option<&LayerConfig> {
         self.layers.iter().find(|l| l.name == name)
@@ -230,6 +325,31 @@ impl CityConfig {
             return Err(format!(
                 "tiles.extent {} is outside 64..=65536",
                 self.tiles.extent
+            ));
+        }
+        if self.city.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(format!(
+                "city.timezone {:?} is not an IANA time zone",
+                self.city.timezone
+            ));
+        }
+        if let Some(reports) = &self.reports {
+            let layer = self
+                .layer(&reports.layer)
+                .ok_or_else(|| format!("reports.layer {:?} is not a layer", reports.layer))?;
+            if layer.source != LayerSource::Store || layer.geometry != GeometryKind::Point {
+                return Err(format!(
+                    "layer {:?} shows reports: it needs geometry = \"point\" and source = \"store\"",
+                    layer.name
+                ));
+            }
+            if reports.categories.is_empty() {
+                return Err("reports.categories is empty".into());
+            }
+        } else if let Some(l) = self.layers.iter().find(|l| l.source == LayerSource::Store) {
+            return Err(format!(
+                "layer {:?} has source = \"store\" but there is no [reports] section",
+                l.name
             ));
         }
         let mut seen = std::collections::HashSet::new();

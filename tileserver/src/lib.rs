@@ -1,10 +1,15 @@
 //! CityGIS tile server: loads a city's layers into R-trees and serves them as Mapbox Vector
 //! Tiles, with TileJSON, a catalog and a MapLibre style. See ARCHITECTURE.md for the map.
 
+pub mod auth;
 pub mod config;
 pub mod http;
 pub mod layer;
 pub mod mercator;
 pub mod metadata;
+pub mod open311;
+pub mod reports;
+pub mod store;
 pub mod tile;
 pub mod tile_cache;
+pub mod validation;

@@ -5,9 +5,12 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tileserver::config::CityConfig;
+use std::sync::Arc;
+use tileserver::config::{CityConfig, LayerSource};
 use tileserver::http::{AppState, ServerOptions, serve};
 use tileserver::layer::LayerRegistry;
+use tileserver::reports::{RateLimiter, ReportService};
+use tileserver::store::{Role, Store};
 use tileserver::tile_cache::TileCache;
 use tracing_subscriber::EnvFilter;
 
@@ -35,6 +38,43 @@ enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Staff accounts (operators, planners, administrators) and integration tokens.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Adds a staff member. The password comes from standard input (--password-stdin) or the
+    /// CITYGIS_PASSWORD variable; at least 10 characters.
+    Add {
+        username: String,
+        /// operator (works on reports), planner (planning data) or admin.
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        data: DataDirArg,
+    },
+    /// Issues a long-lived API token acting as this user (for integrations, and as the Open311
+    /// api_key). The token is printed once; only its hash is kept.
+    Token {
+        username: String,
+        /// What the token is for, e.g. "Hệ thống 1022 Bình Phước".
+        #[arg(long)]
+        label: String,
+        #[command(flatten)]
+        data: DataDirArg,
+    },
+}
+
+#[derive(Args)]
+struct DataDirArg {
+    /// Folder of the data store (SQLite file, report photos).
+    #[arg(long, default_value = "var", env = "CITYGIS_DATA_DIR")]
+    data_dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -68,6 +108,8 @@ struct ServeArgs {
     /// Folder of static files served at / (the web map).
     #[arg(long, default_value = "www")]
     www: PathBuf,
+    #[command(flatten)]
+    data: DataDirArg,
 }
 
 fn load(config_path: &Path) -> anyhow::Result<(CityConfig, LayerRegistry)> {
@@ -108,16 +150,75 @@ fn run_cli() -> anyhow::Result<()> {
                 let layer = layer
                     .read()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
-                println!(
-                    "  {:<10} {:>7} features  ({})",
-                    layer.name(),
-                    layer.len(),
-                    layer.config().title
-                );
+                match layer.config().source {
+                    LayerSource::File => println!(
+                        "  {:<10} {:>7} features  ({})",
+                        layer.name(),
+                        layer.len(),
+                        layer.config().title
+                    ),
+                    LayerSource::Store => println!(
+                        "  {:<10}    from the data store, seeded from {}  ({})",
+                        layer.name(),
+                        layer.config().file.display(),
+                        layer.config().title
+                    ),
+                }
             }
             Ok(())
         }
         Command::Serve(args) => run(args),
+        Command::User(command) => user(command),
+    }
+}
+
+fn user(command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            password_stdin,
+            data,
+        } => {
+            let role: Role = role.parse().map_err(anyhow::Error::msg)?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("cannot read the password from standard input")?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                std::env::var("CITYGIS_PASSWORD")
+                    .context("give the password with --password-stdin or CITYGIS_PASSWORD")?
+            };
+            if password.chars().count() < 10 {
+                anyhow::bail!("the password must have at least 10 characters");
+            }
+            let store = Store::open(&data.data_dir)?;
+            let hash = tileserver::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+            let user = store.create_user(&username, &hash, role)?;
+            println!(
+                "added {} ({}) to {}",
+                user.username,
+                user.role,
+                store.path().display()
+            );
+            Ok(())
+        }
+        UserCommand::Token {
+            username,
+            label,
+            data,
+        } => {
+            let store = Store::open(&data.data_dir)?;
+            let (user, _) = store
+                .user_with_password(&username)?
+                .with_context(|| format!("no user {username:?}"))?;
+            let token = tileserver::auth::new_token();
+            store.create_api_token(&tileserver::auth::token_hash(&token), user.id, &label)?;
+            println!("{token}");
+            Ok(())
+        }
     }
 }
 
@@ -140,6 +241,17 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .into_iter()
         .filter(|o| o != "none")
         .collect();
+    let store = Arc::new(Store::open(&args.data.data_dir)?);
+    tracing::info!(file = %store.path().display(), "data store open");
+    let reports = match &config.reports {
+        Some(_) => Some(Arc::new(ReportService::start(
+            &config,
+            Arc::clone(&store),
+            &layers,
+            &args.data.data_dir,
+        )?)),
+        None => None,
+    };
     let state = AppState {
         tiles: TileCache::new(config.tiles.clone(), args.cache_mb * 1024 * 1024),
         config,
@@ -149,7 +261,13 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
             cors_origins,
             public_url: args.public_url,
             www_dir,
+            photos_dir: reports
+                .as_ref()
+                .map(|_| args.data.data_dir.join(tileserver::reports::PHOTOS_DIR)),
         },
+        store: Some(store),
+        reports,
+        login_limit: RateLimiter::new(10, std::time::Duration::from_secs(60)),
     };
     let city = state.config.city.name.clone();
     serve(state, args.bind, |addr| {

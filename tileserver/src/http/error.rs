@@ -6,29 +6,70 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use std::fmt;
 
-/// One problem with a request, naming the field it concerns.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+pub use crate::validation::FieldError;
 
 /// An error answer: a status and the problems found.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
     pub errors: Vec<FieldError>,
+    /// Seconds after which to try again (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
     fn one(status: StatusCode, field: &str, message: impl Into<String>) -> Self {
         Self {
             status,
-            errors: vec![FieldError {
-                field: field.to_owned(),
-                message: message.into(),
-            }],
+            errors: vec![FieldError::new(field, message)],
+            retry_after: None,
         }
+    }
+
+    /// 400 with every problem found in the input.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            errors,
+            retry_after: None,
+        }
+    }
+
+    /// Any status with one problem.
+    pub fn with_status(status: StatusCode, field: &str, message: impl Into<String>) -> Self {
+        Self::one(status, field, message)
+    }
+
+    /// 401: the caller is not signed in.
+    pub fn unauthorized() -> Self {
+        Self::one(
+            StatusCode::UNAUTHORIZED,
+            "authorization",
+            "đăng nhập để thực hiện thao tác này / sign in first",
+        )
+    }
+
+    /// 403: the caller's role may not do this.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::one(StatusCode::FORBIDDEN, "authorization", message)
+    }
+
+    /// 429: too many requests from this client; try again after `seconds`.
+    pub fn too_many(seconds: u64) -> Self {
+        let mut e = Self::one(
+            StatusCode::TOO_MANY_REQUESTS,
+            "",
+            format!(
+                "Bạn gửi quá nhiều, vui lòng thử lại sau {seconds} giây (too many requests; retry in {seconds} s)"
+            ),
+        );
+        e.retry_after = Some(seconds);
+        e
+    }
+
+    /// 503: a dependency (the store) is unavailable; nothing was changed.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::one(StatusCode::SERVICE_UNAVAILABLE, "", message)
     }
 
     /// 400: `field` is malformed or out of range.
@@ -73,5 +114,43 @@ impl ResponseError for ApiError {
             .json(Body {
                 errors: &self.errors,
             })
+    }
+}
+
+impl From<crate::reports::ReportError> for ApiError {
+    fn from(e: crate::reports::ReportError) -> Self {
+        use crate::reports::ReportError as E;
+        match e {
+            E::Invalid(errors) => ApiError::invalid(errors),
+            E::TooLarge(error) => {
+                ApiError::with_status(StatusCode::PAYLOAD_TOO_LARGE, &error.field, error.message)
+            }
+            E::NotFound => ApiError::not_found("id", "Không tìm thấy phản ánh (no such report)"),
+            E::Store(err) => {
+                tracing::error!(error = %err, "store failure");
+                ApiError::unavailable(
+                    "Hệ thống lưu trữ tạm thời không sẵn sàng, chưa có gì được lưu; vui lòng thử lại (the store is unavailable; nothing was saved, please retry)",
+                )
+            }
+            E::PhotoFile(err) => {
+                tracing::error!(error = %err, "photo write failure");
+                ApiError::unavailable(
+                    "Không lưu được ảnh, chưa có gì được lưu; vui lòng thử lại (cannot store photos; nothing was saved)",
+                )
+            }
+            E::Seed(_) | E::Config(_) => ApiError::internal(e.to_string()),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(format!("worker failed: {e}"))
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        crate::reports::ReportError::Store(e).into()
     }
 }

@@ -1,22 +1,31 @@
 //! The HTTP face of the server (actix-web). Handlers are thin: they parse, call the library and
 //! shape the answer; tile building, metadata and layers know nothing of HTTP.
 
+mod auth;
 mod error;
+mod events;
 mod metadata;
 pub mod negotiate;
+mod open311;
+mod reports;
+mod request_body;
 mod request_log;
 mod tiles;
 
+pub use auth::SESSION_COOKIE;
 pub use error::{ApiError, FieldError};
 pub use tiles::MVT_CONTENT_TYPE;
 
 use crate::config::CityConfig;
 use crate::layer::LayerRegistry;
+use crate::reports::{RateLimiter, ReportService};
+use crate::store::Store;
 use crate::tile_cache::TileCache;
 use actix_cors::Cors;
 use actix_web::{App, HttpRequest, HttpServer, guard, middleware, web};
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// How the server answers, beyond what the city configuration says.
 #[derive(Debug, Clone)]
@@ -30,6 +39,8 @@ pub struct ServerOptions {
     pub public_url: Option<String>,
     /// Folder of static files served at `/`, if any.
     pub www_dir: Option<PathBuf>,
+    /// Folder of report photos, served at `/photos/`.
+    pub photos_dir: Option<PathBuf>,
 }
 
 /// Everything the handlers share.
@@ -38,6 +49,17 @@ pub struct AppState {
     pub layers: LayerRegistry,
     pub tiles: TileCache,
     pub options: ServerOptions,
+    /// The data store (reports, users); None for a server of map layers only.
+    pub store: Option<Arc<Store>>,
+    pub reports: Option<Arc<ReportService>>,
+    /// Per-client limit on sign-in attempts.
+    pub login_limit: RateLimiter,
+}
+
+/// The client's address (the TCP peer; proxies' headers are not trusted).
+pub fn client_ip(req: &HttpRequest) -> IpAddr {
+    req.peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip())
 }
 
 /// The URL prefix for links in documents: `--public-url`, or the request's own scheme and host.
@@ -53,7 +75,8 @@ pub fn base_url(state: &AppState, req: &HttpRequest) -> String {
 
 fn cors(origins: &[String]) -> Cors {
     let mut cors = Cors::default()
-        .allowed_methods(["GET", "HEAD", "OPTIONS"])
+        .allowed_methods(["GET", "HEAD", "OPTIONS", "POST"])
+        .allowed_headers(["Content-Type", "Last-Event-ID"])
         .expose_headers(["ETag", "Content-Encoding"])
         .max_age(3600);
     if origins.iter().any(|o| o == "*") {
@@ -67,14 +90,61 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 /// Registers every route on an actix `App`.
-pub fn routes(cfg: &mut web::ServiceConfig, www_dir: Option<&PathBuf>) {
+pub fn routes(cfg: &mut web::ServiceConfig, options: &ServerOptions) {
     let get_or_head = || web::route().guard(guard::Any(guard::Get()).or(guard::Head()));
     cfg.service(web::resource("/health").route(get_or_head().to(metadata::health)))
         .service(web::resource("/catalog").route(get_or_head().to(metadata::catalog)))
         .service(web::resource("/style.json").route(get_or_head().to(metadata::style)))
         .service(web::resource("/tiles/{layers}").route(get_or_head().to(tiles::tilejson)))
-        .service(web::resource("/tiles/{layers}/{z}/{x}/{y}").route(get_or_head().to(tiles::tile)));
-    if let Some(dir) = www_dir {
+        .service(web::resource("/tiles/{layers}/{z}/{x}/{y}").route(get_or_head().to(tiles::tile)))
+        .service(
+            web::resource("/api/reports")
+                .route(get_or_head().to(reports::list))
+                .route(web::post().to(reports::create)),
+        )
+        .service(web::resource("/api/reports/nearby").route(get_or_head().to(reports::nearby)))
+        .service(web::resource("/api/categories").route(get_or_head().to(reports::categories)))
+        .service(
+            web::resource("/api/reports/{key}")
+                .route(get_or_head().to(reports::get))
+                .route(web::patch().to(reports::update)),
+        )
+        .service(web::resource("/api/events").route(web::get().to(events::events)))
+        .service(web::resource("/api/auth/login").route(web::post().to(auth::login)))
+        .service(web::resource("/api/auth/logout").route(web::post().to(auth::logout)))
+        .service(web::resource("/api/auth/me").route(web::get().to(auth::me)))
+        .service(
+            web::resource("/open311/v2/discovery.{format}")
+                .route(get_or_head().to(open311::discovery)),
+        )
+        .service(
+            web::resource("/open311/v2/services.{format}")
+                .route(get_or_head().to(open311::services)),
+        )
+        .service(
+            web::resource("/open311/v2/services/{code}.{format}")
+                .route(get_or_head().to(open311::service_definition)),
+        )
+        .service(
+            web::resource("/open311/v2/requests.{format}")
+                .route(get_or_head().to(open311::list_requests))
+                .route(web::post().to(open311::post_request)),
+        )
+        .service(
+            web::resource("/open311/v2/requests/{id}.{format}")
+                .route(get_or_head().to(open311::get_request)),
+        );
+    if let Some(dir) = &options.photos_dir {
+        cfg.service(
+            web::scope("/photos")
+                .wrap(
+                    middleware::DefaultHeaders::new()
+                        .add(("Cache-Control", "public, max-age=31536000, immutable")),
+                )
+                .service(actix_files::Files::new("", dir)),
+        );
+    }
+    if let Some(dir) = &options.www_dir {
         cfg.service(actix_files::Files::new("/", dir).index_file("index.html"));
     }
 }
@@ -97,12 +167,24 @@ pub async fn serve(
     let bound = listener.local_addr()?;
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
-        let www = state.options.www_dir.clone();
+        let options = state.options.clone();
         App::new()
             .app_data(state.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(request_body::MAX_JSON_BYTES)
+                    .error_handler(|e, _| {
+                        ApiError::bad_request(
+                            "body",
+                            format!("JSON không hợp lệ (malformed JSON: {e})"),
+                        )
+                        .into()
+                    }),
+            )
+            .app_data(web::FormConfig::default().limit(request_body::MAX_JSON_BYTES))
             .wrap(cors(&state.options.cors_origins))
             .wrap(middleware::from_fn(request_log::log_request))
-            .configure(|cfg| routes(cfg, www.as_ref()))
+            .configure(|cfg| routes(cfg, &options))
             .default_service(web::to(not_found))
     })
     .listen(listener)?

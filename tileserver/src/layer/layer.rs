@@ -133,6 +133,13 @@ impl Layer {
         self.version += 1;
     }
 
+    /// Replaces every feature at once (one bulk load), bumping the version.
+    pub fn replace_all(&mut self, features: Vec<Feature>) {
+        let version = self.version;
+        *self = Self::new(Arc::clone(&self.config), features);
+        self.version = version + 1;
+    }
+
     /// Removes the feature with this id, returning it.
     pub fn remove(&mut self, id: u64) -> Option<Arc<Feature>> {
         let item = self.by_id.remove(&id)?;

@@ -1,7 +1,7 @@
 //! All layers of a deployment, by name, each behind its own lock.
 
 use super::{Layer, LoadError, load_geojson_file};
-use crate::config::CityConfig;
+use crate::config::{CityConfig, LayerSource};
 use std::sync::{Arc, RwLock};
 
 /// The layers a server holds, in configuration order.
@@ -23,11 +23,17 @@ pub enum RegistryError {
 }
 
 impl LayerRegistry {
-    /// Loads every layer of the configuration from its file.
+    /// Loads every file-backed layer of the configuration; store-backed layers start empty and
+    /// are filled by their service (see `reports::ReportService`).
     pub fn load(config: &CityConfig) -> Result<Self, LoadError> {
         let mut registry = Self::default();
         for layer_config in &config.layers {
-            let features = load_geojson_file(&config.layer_file(layer_config), layer_config)?;
+            let features = match layer_config.source {
+                LayerSource::File => {
+                    load_geojson_file(&config.layer_file(layer_config), layer_config)?
+                }
+                LayerSource::Store => Vec::new(),
+            };
             registry.add(Layer::new(Arc::new(layer_config.clone()), features));
         }
         Ok(registry)

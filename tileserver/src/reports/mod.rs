@@ -1,0 +1,23 @@
+//! Citizens' field reports (phản ánh hiện trường): the model, validation, photos, tracking
+//! codes, live events, limits, and the service that ties them to the store and the map layer.
+//! Knows nothing of HTTP.
+
+mod events;
+mod new_report;
+mod photos;
+mod rate_limit;
+mod report;
+mod seed;
+mod service;
+mod staff_change;
+mod status;
+pub mod tracking_code;
+
+pub use events::{Event, EventHub};
+pub use new_report::{NewReportInput, ValidNewReport, validate};
+pub use photos::{PhotoError, ProcessedPhoto, process as process_photo};
+pub use rate_limit::RateLimiter;
+pub use report::{Contact, HistoryEntry, Photo, Report, local_time};
+pub use service::{Filing, PHOTOS_DIR, ReportError, ReportService};
+pub use staff_change::StaffChangeInput;
+pub use status::Status;

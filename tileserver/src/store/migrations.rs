@@ -1,0 +1,69 @@
+//! Schema versions, applied in order; `PRAGMA user_version` records how far a file has come.
+
+/// Each entry upgrades the schema by one version.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: reports with photos and history, staff users, sessions and API tokens.
+    r#"
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        username      TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role          TEXT NOT NULL CHECK (role IN ('operator', 'planner', 'admin')),
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE api_tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        label      TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE reports (
+        id             INTEGER PRIMARY KEY,
+        tracking_code  TEXT NOT NULL UNIQUE,
+        category       TEXT NOT NULL,
+        description    TEXT NOT NULL,
+        lon            REAL NOT NULL,
+        lat            REAL NOT NULL,
+        address        TEXT,
+        ward           TEXT,
+        reporter_name  TEXT,
+        reporter_phone TEXT,
+        reporter_email TEXT,
+        status         TEXT NOT NULL,
+        duplicate_of   INTEGER REFERENCES reports(id),
+        agency         TEXT,
+        expected_at    TEXT,
+        hidden         INTEGER NOT NULL DEFAULT 0,
+        source         TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+    );
+    CREATE INDEX reports_created ON reports(created_at);
+    CREATE INDEX reports_status ON reports(status);
+    CREATE TABLE report_photos (
+        report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        position  INTEGER NOT NULL,
+        file      TEXT NOT NULL UNIQUE,
+        width     INTEGER NOT NULL,
+        height    INTEGER NOT NULL,
+        PRIMARY KEY (report_id, position)
+    );
+    CREATE TABLE report_history (
+        id           INTEGER PRIMARY KEY,
+        report_id    INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        at           TEXT NOT NULL,
+        user_id      INTEGER REFERENCES users(id),
+        actor        TEXT NOT NULL,
+        action       TEXT NOT NULL,
+        status       TEXT,
+        public_note  TEXT,
+        private_note TEXT
+    );
+    CREATE INDEX report_history_report ON report_history(report_id);
+    "#,
+];
