@@ -165,3 +165,125 @@ pub fn tile_of(lon: f64, lat: f64, z: u8) -> (u8, u32, u32) {
         as u32;
     (z, x, y)
 }
+
+/// Sends a request with a body.
+pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    let mut builder = ureq::http::Request::builder().method(method).uri(url);
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    let req = builder.body(body.to_vec()).expect("valid request");
+    let res = agent()
+        .run(req)
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let status = res.status().as_u16();
+    let headers = res
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+        .collect();
+    let mut body = Vec::new();
+    res.into_body()
+        .into_reader()
+        .read_to_end(&mut body)
+        .expect("body readable");
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// POSTs JSON.
+pub fn post_json(url: &str, value: &serde_json::Value, headers: &[(&str, &str)]) -> Reply {
+    let mut all = vec![("Content-Type", "application/json")];
+    all.extend_from_slice(headers);
+    send("POST", url, &all, value.to_string().as_bytes())
+}
+
+/// A multipart/form-data body: text fields, then files as (field, file name, bytes).
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "citygis-test-boundary-7d3f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file, bytes) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A JPEG with an EXIF segment holding GPS text, as a phone writes it.
+pub fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    let mut plain = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90)
+        .encode_image(&img)
+        .unwrap();
+    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+    tiff.extend_from_slice(&[1, 0, 0x25, 0x88, 4, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0]);
+    tiff.extend_from_slice(b"GPS 11.5395N 106.8965E");
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+/// Adds a staff user to a server's store with the CLI; returns a signed-in session cookie.
+pub fn staff_session(server: &Server, username: &str, role: &str) -> String {
+    use std::io::Write;
+    let password = "mật-khẩu-thử-nghiệm-12345";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tileserver"))
+        .args([
+            "user",
+            "add",
+            username,
+            "--role",
+            role,
+            "--password-stdin",
+            "--data-dir",
+        ])
+        .arg(server.data_dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    assert!(child.wait().unwrap().success(), "user add");
+    let reply = post_json(
+        &server.url("/api/auth/login"),
+        &serde_json::json!({"username": username, "password": password}),
+        &[],
+    );
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let cookie = reply
+        .header("set-cookie")
+        .expect("session cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    cookie.split(';').next().unwrap().to_owned()
+}

@@ -110,6 +110,9 @@ struct ServeArgs {
     www: PathBuf,
     #[command(flatten)]
     data: DataDirArg,
+    /// Reports one client may file per window (overrides reports.rate_limit_per_client).
+    #[arg(long)]
+    report_rate_limit: Option<u32>,
 }
 
 fn load(config_path: &Path) -> anyhow::Result<(CityConfig, LayerRegistry)> {
@@ -225,7 +228,10 @@ fn user(command: UserCommand) -> anyhow::Result<()> {
 #[actix_web::main]
 async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let (config, layers) = load(&args.config.config)?;
+    let (mut config, layers) = load(&args.config.config)?;
+    if let (Some(limit), Some(reports)) = (args.report_rate_limit, config.reports.as_mut()) {
+        reports.rate_limit_per_client = limit;
+    }
     for layer in layers.iter() {
         let layer = layer
             .read()

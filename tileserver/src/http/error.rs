@@ -109,11 +109,14 @@ impl ResponseError for ApiError {
         struct Body<'a> {
             errors: &'a [FieldError],
         }
-        HttpResponse::build(self.status)
-            .insert_header(("Cache-Control", "no-store"))
-            .json(Body {
-                errors: &self.errors,
-            })
+        let mut res = HttpResponse::build(self.status);
+        res.insert_header(("Cache-Control", "no-store"));
+        if let Some(seconds) = self.retry_after {
+            res.insert_header(("Retry-After", seconds.to_string()));
+        }
+        res.json(Body {
+            errors: &self.errors,
+        })
     }
 }
 

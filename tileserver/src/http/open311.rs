@@ -12,68 +12,98 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// An answer in the requested format, or the specification's error list.
+/// An answer in the requested format.
 fn answer(status: StatusCode, format: Format, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(format.content_type())
         .body(body)
 }
 
-fn error(status: StatusCode, format: Format, descriptions: &[String]) -> HttpResponse {
-    answer(
-        status,
-        format,
-        open311::render_errors(status.as_u16(), descriptions, format),
-    )
+/// A failure, answered with the specification's error list in the requested format.
+#[derive(Debug)]
+pub struct Failure {
+    status: StatusCode,
+    format: Format,
+    descriptions: Vec<String>,
 }
 
-fn format_of(ext: &str) -> Result<Format, HttpResponse> {
+impl Failure {
+    fn new(status: StatusCode, format: Format, description: impl Into<String>) -> Self {
+        Self {
+            status,
+            format,
+            descriptions: vec![description.into()],
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, self.descriptions.join("; "))
+    }
+}
+
+impl actix_web::ResponseError for Failure {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        answer(
+            self.status,
+            self.format,
+            open311::render_errors(self.status.as_u16(), &self.descriptions, self.format),
+        )
+    }
+}
+
+fn format_of(ext: &str) -> Result<Format, Failure> {
     Format::from_extension(ext).ok_or_else(|| {
-        error(
+        Failure::new(
             StatusCode::NOT_FOUND,
             Format::Xml,
-            &[format!(
-                "format {ext:?} is not supported; use .xml or .json"
-            )],
+            format!("format {ext:?} is not supported; use .xml or .json"),
         )
     })
 }
 
-fn with_service(state: &AppState, format: Format) -> Result<Arc<ReportService>, HttpResponse> {
+fn with_service(state: &AppState, format: Format) -> Result<Arc<ReportService>, Failure> {
     service(state).map_err(|_| {
-        error(
+        Failure::new(
             StatusCode::NOT_FOUND,
             format,
-            &["this server does not take service requests".into()],
+            "this server does not take service requests",
         )
     })
 }
 
-fn store_error(format: Format, e: ReportError) -> HttpResponse {
+fn report_failure(format: Format, e: ReportError) -> Failure {
     match e {
-        ReportError::Invalid(errors) => error(
-            StatusCode::BAD_REQUEST,
+        ReportError::Invalid(errors) => Failure {
+            status: StatusCode::BAD_REQUEST,
             format,
-            &errors
+            descriptions: errors
                 .iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>(),
-        ),
-        ReportError::TooLarge(e) => error(StatusCode::PAYLOAD_TOO_LARGE, format, &[e.message]),
-        ReportError::NotFound => error(
-            StatusCode::NOT_FOUND,
-            format,
-            &["no such service request".into()],
-        ),
+                .collect(),
+        },
+        ReportError::TooLarge(e) => Failure::new(StatusCode::PAYLOAD_TOO_LARGE, format, e.message),
+        ReportError::NotFound => {
+            Failure::new(StatusCode::NOT_FOUND, format, "no such service request")
+        }
         other => {
             tracing::error!(error = %other, "open311 failure");
-            error(
+            Failure::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 format,
-                &["the store is unavailable; nothing was saved".into()],
+                "the store is unavailable; nothing was saved",
             )
         }
     }
+}
+
+fn blocking_failure(format: Format, e: actix_web::error::BlockingError) -> Failure {
+    Failure::new(StatusCode::INTERNAL_SERVER_ERROR, format, e.to_string())
 }
 
 /// `GET /open311/v2/discovery.{format}`
@@ -81,73 +111,56 @@ pub async fn discovery(
     state: web::Data<AppState>,
     req: HttpRequest,
     ext: web::Path<String>,
-) -> HttpResponse {
-    let format = match format_of(&ext) {
-        Ok(f) => f,
-        Err(e) => return e,
-    };
-    let doc = open311::discovery(
-        &base_url(&state, &req),
-        &format!(
-            "Trung tâm Điều hành đô thị thông minh {}",
-            state.config.city.name
-        ),
+) -> Result<HttpResponse, Failure> {
+    let format = format_of(&ext)?;
+    let contact = format!(
+        "Trung tâm Điều hành đô thị thông minh {}",
+        state.config.city.name
     );
-    answer(
+    let doc = open311::discovery(&base_url(&state, &req), &contact);
+    Ok(answer(
         StatusCode::OK,
         format,
         open311::render_one(&doc, "discovery", format),
-    )
+    ))
 }
 
 /// `GET /open311/v2/services.{format}`
-pub async fn services(state: web::Data<AppState>, ext: web::Path<String>) -> HttpResponse {
-    let format = match format_of(&ext) {
-        Ok(f) => f,
-        Err(e) => return e,
-    };
-    match with_service(&state, format) {
-        Ok(s) => answer(
-            StatusCode::OK,
-            format,
-            open311::render_list(
-                &open311::services(&s.config().categories),
-                "services",
-                "service",
-                format,
-            ),
-        ),
-        Err(e) => e,
-    }
+pub async fn services(
+    state: web::Data<AppState>,
+    ext: web::Path<String>,
+) -> Result<HttpResponse, Failure> {
+    let format = format_of(&ext)?;
+    let service = with_service(&state, format)?;
+    let list = open311::services(&service.config().categories);
+    Ok(answer(
+        StatusCode::OK,
+        format,
+        open311::render_list(&list, "services", "service", format),
+    ))
 }
 
 /// `GET /open311/v2/services/{code}.{format}`: our services have no extra attributes.
 pub async fn service_definition(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-) -> HttpResponse {
+) -> Result<HttpResponse, Failure> {
     let (code, ext) = path.into_inner();
-    let format = match format_of(&ext) {
-        Ok(f) => f,
-        Err(e) => return e,
-    };
-    let service = match with_service(&state, format) {
-        Ok(s) => s,
-        Err(e) => return e,
-    };
+    let format = format_of(&ext)?;
+    let service = with_service(&state, format)?;
     if !service.config().categories.iter().any(|c| c.code == code) {
-        return error(
+        return Err(Failure::new(
             StatusCode::NOT_FOUND,
             format,
-            &[format!("no service {code:?}")],
-        );
+            format!("no service {code:?}"),
+        ));
     }
     let doc = serde_json::json!({ "service_code": code, "attributes": [] });
-    answer(
+    Ok(answer(
         StatusCode::OK,
         format,
         open311::render_one(&doc, "service_definition", format),
-    )
+    ))
 }
 
 /// `GET /open311/v2/requests.{format}` with `service_request_id`, `service_code`,
@@ -157,15 +170,9 @@ pub async fn list_requests(
     req: HttpRequest,
     ext: web::Path<String>,
     params: web::Query<HashMap<String, String>>,
-) -> HttpResponse {
-    let format = match format_of(&ext) {
-        Ok(f) => f,
-        Err(e) => return e,
-    };
-    let service = match with_service(&state, format) {
-        Ok(s) => s,
-        Err(e) => return e,
-    };
+) -> Result<HttpResponse, Failure> {
+    let format = format_of(&ext)?;
+    let service = with_service(&state, format)?;
     let tz = service.timezone();
     let mut query = ListQuery {
         limit: Some(1000),
@@ -200,14 +207,18 @@ pub async fn list_requests(
         }
     }
     if !problems.is_empty() {
-        return error(StatusCode::BAD_REQUEST, format, &problems);
+        return Err(Failure {
+            status: StatusCode::BAD_REQUEST,
+            format,
+            descriptions: problems,
+        });
     }
     if codes.is_empty() && query.since.is_none() && query.until.is_none() {
         query.since = Some(chrono::Utc::now() - chrono::Duration::days(90));
     }
     let base = base_url(&state, &req);
     let worker = Arc::clone(&service);
-    let result = web::block(
+    let requests = web::block(
         move || -> Result<Vec<open311::ServiceRequest>, ReportError> {
             if !codes.is_empty() {
                 let mut ids = Vec::new();
@@ -237,16 +248,14 @@ pub async fn list_requests(
                 .collect()
         },
     )
-    .await;
-    match result {
-        Ok(Ok(requests)) => answer(
-            StatusCode::OK,
-            format,
-            open311::render_list(&requests, "service_requests", "request", format),
-        ),
-        Ok(Err(e)) => store_error(format, e),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format, &[e.to_string()]),
-    }
+    .await
+    .map_err(|e| blocking_failure(format, e))?
+    .map_err(|e| report_failure(format, e))?;
+    Ok(answer(
+        StatusCode::OK,
+        format,
+        open311::render_list(&requests, "service_requests", "request", format),
+    ))
 }
 
 /// `GET /open311/v2/requests/{id}.{format}` (id: tracking code or number).
@@ -254,19 +263,13 @@ pub async fn get_request(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, String)>,
-) -> HttpResponse {
+) -> Result<HttpResponse, Failure> {
     let (id, ext) = path.into_inner();
-    let format = match format_of(&ext) {
-        Ok(f) => f,
-        Err(e) => return e,
-    };
-    let service = match with_service(&state, format) {
-        Ok(s) => s,
-        Err(e) => return e,
-    };
+    let format = format_of(&ext)?;
+    let service = with_service(&state, format)?;
     let base = base_url(&state, &req);
     let worker = Arc::clone(&service);
-    let result = web::block(move || -> Result<open311::ServiceRequest, ReportError> {
+    let request = web::block(move || -> Result<open311::ServiceRequest, ReportError> {
         let r = worker.find(&id, false)?.ok_or(ReportError::NotFound)?;
         Ok(open311::service_request(
             &r,
@@ -276,16 +279,14 @@ pub async fn get_request(
             &base,
         ))
     })
-    .await;
-    match result {
-        Ok(Ok(request)) => answer(
-            StatusCode::OK,
-            format,
-            open311::render_list(&[request], "service_requests", "request", format),
-        ),
-        Ok(Err(e)) => store_error(format, e),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format, &[e.to_string()]),
-    }
+    .await
+    .map_err(|e| blocking_failure(format, e))?
+    .map_err(|e| report_failure(format, e))?;
+    Ok(answer(
+        StatusCode::OK,
+        format,
+        open311::render_list(&[request], "service_requests", "request", format),
+    ))
 }
 
 /// `POST /open311/v2/requests.{format}` (form-urlencoded): needs a valid `api_key` (403
@@ -296,33 +297,22 @@ pub async fn post_request(
     req: HttpRequest,
     ext: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
-) -> HttpResponse {
-    let format = match format_of(&ext) {
-        Ok(f) => f,
-        Err(e) => return e,
-    };
-    let service = match with_service(&state, format) {
-        Ok(s) => s,
-        Err(e) => return e,
-    };
+) -> Result<HttpResponse, Failure> {
+    let format = format_of(&ext)?;
+    let service = with_service(&state, format)?;
     if let Err(wait) = service.filing_limit.check(client_ip(&req)) {
-        return error(
+        return Err(Failure::new(
             StatusCode::TOO_MANY_REQUESTS,
             format,
-            &[format!("too many requests; retry in {wait} s")],
-        );
+            format!("too many requests; retry in {wait} s"),
+        ));
     }
     let form = form.into_inner();
-    let Some(key) = form.get("api_key").filter(|k| !k.is_empty()).cloned() else {
-        return error(
-            StatusCode::FORBIDDEN,
-            format,
-            &["api_key is required".into()],
-        );
-    };
-    let Some(store) = state.store.clone() else {
-        return error(StatusCode::FORBIDDEN, format, &["invalid api_key".into()]);
-    };
+    let invalid_key = || Failure::new(StatusCode::FORBIDDEN, format, "invalid api_key");
+    let key = form.get("api_key").filter(|k| !k.is_empty()).cloned();
+    let key =
+        key.ok_or_else(|| Failure::new(StatusCode::FORBIDDEN, format, "api_key is required"))?;
+    let store = state.store.clone().ok_or_else(invalid_key)?;
     let field = |k: &str| form.get(k).cloned().filter(|v| !v.trim().is_empty());
     let name = [field("first_name"), field("last_name")]
         .into_iter()
@@ -340,31 +330,30 @@ pub async fn post_request(
         reporter_email: field("email"),
     };
     let worker = Arc::clone(&service);
-    let result = web::block(move || -> Result<Option<String>, ReportError> {
+    let code = web::block(move || -> Result<Option<String>, ReportError> {
         let Some(principal) = auth::authenticate(&store, None, Some(&key))? else {
             return Ok(None);
         };
         let label = principal.token_label.unwrap_or(principal.user.username);
-        let report = worker.file(Filing {
+        let filing = Filing {
             input,
             photos: Vec::new(),
             source: format!("open311:{label}"),
-        })?;
-        Ok(Some(report.tracking_code))
+        };
+        Ok(Some(worker.file(filing)?.tracking_code))
     })
-    .await;
-    match result {
-        Ok(Ok(Some(code))) => {
-            let body = serde_json::json!([{ "service_request_id": code, "service_notice": "Phản ánh đã được tiếp nhận vào hệ thống", "account_id": null }]);
-            let items = body.as_array().cloned().unwrap_or_default();
-            answer(
-                StatusCode::CREATED,
-                format,
-                open311::render_list(&items, "service_requests", "request", format),
-            )
-        }
-        Ok(Ok(None)) => error(StatusCode::FORBIDDEN, format, &["invalid api_key".into()]),
-        Ok(Err(e)) => store_error(format, e),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format, &[e.to_string()]),
-    }
+    .await
+    .map_err(|e| blocking_failure(format, e))?
+    .map_err(|e| report_failure(format, e))?
+    .ok_or_else(invalid_key)?;
+    let created = [serde_json::json!({
+        "service_request_id": code,
+        "service_notice": "Phản ánh đã được tiếp nhận vào hệ thống",
+        "account_id": null,
+    })];
+    Ok(answer(
+        StatusCode::CREATED,
+        format,
+        open311::render_list(&created, "service_requests", "request", format),
+    ))
 }

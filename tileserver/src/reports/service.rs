@@ -387,13 +387,13 @@ impl ReportService {
             ("private_note", &input.private_note, 4000),
             ("agency", &input.agency, 200),
         ] {
-            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                if v.chars().count() > max {
-                    problems.add(
-                        field,
-                        format!("Tối đa {max} ký tự (at most {max} characters)"),
-                    );
-                }
+            if let Some(v) = value.as_deref().map(str::trim)
+                && v.chars().count() > max
+            {
+                problems.add(
+                    field,
+                    format!("Tối đa {max} ký tự (at most {max} characters)"),
+                );
             }
         }
         change.public_note = input

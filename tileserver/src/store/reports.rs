@@ -282,14 +282,7 @@ impl Store {
         let mut stmt = conn.prepare_cached(
             "SELECT at, actor, action, status, public_note, private_note FROM report_history WHERE report_id = ?1 ORDER BY id",
         )?;
-        let rows: Vec<(
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )> = stmt
+        let rows: Vec<HistoryRow> = stmt
             .query_map([report_id], |r| {
                 Ok((
                     r.get(0)?,
@@ -404,6 +397,16 @@ fn load(conn: &Connection, id: i64) -> Result<Option<Report>, StoreError> {
         .optional()?;
     row.map(|r| finish(conn, r)).transpose()
 }
+
+/// at, actor, action, status, public note, private note.
+type HistoryRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// A query under construction: SQL text with numbered parameters and their values.
 struct Sql {
