@@ -623,20 +623,54 @@ fn open311_clients_file_with_an_api_key() {
 fn a_reconnecting_client_gets_what_it_missed() {
     let server = Server::start(&[]);
     let codes: Vec<String> = (0..3)
-        .map(|i| post_json(&server.url("/api/reports"), &report(&format!("Sự việc {i}")), &[]).json()["tracking_code"].as_str().unwrap().to_owned())
+        .map(|i| {
+            post_json(
+                &server.url("/api/reports"),
+                &report(&format!("Sự việc {i}")),
+                &[],
+            )
+            .json()["tracking_code"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     // A client that saw event 1 reconnects: it first gets events 2 and 3, in order.
-    let res = support::agent().get(&server.url("/api/events")).header("Last-Event-ID", "1").call().unwrap();
+    let res = support::agent()
+        .get(&server.url("/api/events"))
+        .header("Last-Event-ID", "1")
+        .call()
+        .unwrap();
     let mut lines = BufReader::new(res.into_body().into_reader()).lines();
     let mut replayed = Vec::new();
     while replayed.len() < 2 {
         let line = lines.next().expect("stream open").unwrap();
         if let Some(id) = line.strip_prefix("id: ") {
             let event = lines.next().unwrap().unwrap();
-            let data: Value = serde_json::from_str(lines.next().unwrap().unwrap().strip_prefix("data: ").unwrap()).unwrap();
+            let data: Value = serde_json::from_str(
+                lines
+                    .next()
+                    .unwrap()
+                    .unwrap()
+                    .strip_prefix("data: ")
+                    .unwrap(),
+            )
+            .unwrap();
             assert_eq!(event, "event: report.created");
-            replayed.push((id.to_owned(), data["properties"]["tracking_code"].as_str().unwrap().to_owned()));
+            replayed.push((
+                id.to_owned(),
+                data["properties"]["tracking_code"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            ));
         }
     }
-    assert_eq!(replayed, vec![("2".to_owned(), codes[1].clone()), ("3".to_owned(), codes[2].clone())]);
+    assert_eq!(
+        replayed,
+        vec![
+            ("2".to_owned(), codes[1].clone()),
+            ("3".to_owned(), codes[2].clone())
+        ]
+    );
 }

@@ -5,6 +5,7 @@ use crate::reports::{Contact, HistoryEntry, Photo, Report, Status};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use std::collections::HashMap;
 
 /// A report to insert. `id` is chosen by the database unless given (seeding demo data).
 #[derive(Debug, Clone)]
@@ -57,11 +58,19 @@ pub struct ListQuery {
 const COLUMNS: &str = "id, tracking_code, category, description, lon, lat, address, ward, reporter_name, \
     reporter_phone, reporter_email, status, duplicate_of, agency, expected_at, hidden, source, created_at, updated_at";
 
-fn report_from_row(row: &Row<'_>) -> rusqlite::Result<(Report, [String; 3])> {
-    let status: String = row.get(11)?;
-    let expected: Option<String> = row.get(14)?;
-    Ok((
-        Report {
+/// A `reports` row as SQLite gives it; timestamps and status are parsed in `into_report`, so
+/// a bad stored value is our `Corrupt` error rather than SQLite's.
+struct ReportRow {
+    report: Report,
+    status: String,
+    expected_at: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+fn report_row(row: &Row<'_>) -> rusqlite::Result<ReportRow> {
+    Ok(ReportRow {
+        report: Report {
             id: row.get(0)?,
             tracking_code: row.get(1)?,
             category: row.get(2)?,
@@ -81,39 +90,70 @@ fn report_from_row(row: &Row<'_>) -> rusqlite::Result<(Report, [String; 3])> {
             expected_at: None,
             hidden: row.get(15)?,
             source: row.get(16)?,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: DateTime::<Utc>::MIN_UTC,
+            updated_at: DateTime::<Utc>::MIN_UTC,
             photos: Vec::new(),
         },
-        // Text fields parsed after the row is read, so parse errors are ours, not SQLite's.
-        [status, row.get(17)?, row.get(18)?],
-    ))
-    .map(|(mut r, texts)| {
-        r.expected_at = expected.and_then(|e| parse_timestamp(&e).ok());
-        (r, texts)
+        status: row.get(11)?,
+        expected_at: row.get(14)?,
+        created_at: row.get(17)?,
+        updated_at: row.get(18)?,
     })
 }
 
-fn finish(
-    conn: &Connection,
-    (mut report, [status, created, updated]): (Report, [String; 3]),
-) -> Result<Report, StoreError> {
-    report.status = status.parse().map_err(StoreError::Corrupt)?;
-    report.created_at = parse_timestamp(&created)?;
-    report.updated_at = parse_timestamp(&updated)?;
+impl ReportRow {
+    fn into_report(self, photos: Vec<Photo>) -> Result<Report, StoreError> {
+        let mut report = self.report;
+        report.status = self.status.parse().map_err(StoreError::Corrupt)?;
+        report.expected_at = self
+            .expected_at
+            .as_deref()
+            .map(parse_timestamp)
+            .transpose()?;
+        report.created_at = parse_timestamp(&self.created_at)?;
+        report.updated_at = parse_timestamp(&self.updated_at)?;
+        report.photos = photos;
+        Ok(report)
+    }
+}
+
+/// Photos of the given reports, in one query.
+fn photos_of(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, Vec<Photo>>, StoreError> {
+    let mut out: HashMap<i64, Vec<Photo>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
     let mut stmt = conn.prepare_cached(
-        "SELECT file, width, height FROM report_photos WHERE report_id = ?1 ORDER BY position",
+        "SELECT report_id, file, width, height FROM report_photos \
+         WHERE report_id IN (SELECT value FROM json_each(?1)) ORDER BY report_id, position",
     )?;
-    report.photos = stmt
-        .query_map([report.id], |r| {
-            Ok(Photo {
-                file: r.get(0)?,
-                width: r.get(1)?,
-                height: r.get(2)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(report)
+    let rows = stmt.query_map([json_array(ids)], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            Photo {
+                file: r.get(1)?,
+                width: r.get(2)?,
+                height: r.get(3)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (id, photo) = row?;
+        out.entry(id).or_default().push(photo);
+    }
+    Ok(out)
+}
+
+/// Finishes rows into reports, with their photos.
+fn into_reports(conn: &Connection, rows: Vec<ReportRow>) -> Result<Vec<Report>, StoreError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.report.id).collect();
+    let mut photos = photos_of(conn, &ids)?;
+    rows.into_iter()
+        .map(|r| {
+            let p = photos.remove(&r.report.id).unwrap_or_default();
+            r.into_report(p)
+        })
+        .collect()
 }
 
 fn insert(tx: &Transaction<'_>, row: &NewReportRow) -> Result<i64, StoreError> {
@@ -271,9 +311,9 @@ impl Store {
         let conn = self.conn();
         let mut stmt = conn.prepare(&q.sql)?;
         let rows: Vec<_> = stmt
-            .query_map(rusqlite::params_from_iter(q.args.iter()), report_from_row)?
+            .query_map(rusqlite::params_from_iter(q.args.iter()), report_row)?
             .collect::<Result<_, _>>()?;
-        rows.into_iter().map(|r| finish(&conn, r)).collect()
+        into_reports(&conn, rows)
     }
 
     /// A report's history, oldest first.
@@ -392,10 +432,13 @@ fn load(conn: &Connection, id: i64) -> Result<Option<Report>, StoreError> {
         .query_row(
             &format!("SELECT {COLUMNS} FROM reports WHERE id = ?1"),
             [id],
-            report_from_row,
+            report_row,
         )
         .optional()?;
-    row.map(|r| finish(conn, r)).transpose()
+    Ok(row
+        .map(|r| into_reports(conn, vec![r]))
+        .transpose()?
+        .and_then(|mut v| v.pop()))
 }
 
 /// at, actor, action, status, public note, private note.
