@@ -2,6 +2,7 @@
 
 mod demo;
 mod prerequisites;
+mod scale;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -15,6 +16,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
+    /// Writes the benchmark data set (1,000,000 reports, 200,000 parcels, the demo city's other
+    /// layers, two configurations and the list of 3,000 tile requests). Deterministic.
+    ScaleData {
+        #[arg(long, default_value = "target/scale")]
+        out: PathBuf,
+    },
     /// Runs every test of the workspace (`cargo test --workspace`), first installing what the
     /// tests use: GDAL's ogrinfo and npm (apt-get, when missing and we are root) and MapLibre's
     /// style validator (npm, into target/tools).
@@ -34,6 +41,12 @@ enum Task {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
+        Task::ScaleData { out } => {
+            for (file, count) in scale::write(&out)? {
+                println!("{count:>9}  {file}");
+            }
+            Ok(())
+        }
         Task::Test { args } => {
             prerequisites::ensure()?;
             prerequisites::ensure_style_validator()?;

@@ -1,5 +1,6 @@
 //! One layer in memory: its features in an R-tree, and a version that changes with every edit.
 
+use super::cluster_index::ClusterIndex;
 use super::feature::{Feature, IndexedFeature, Value};
 use crate::config::LayerConfig;
 use crate::tile::MercatorBounds;
@@ -18,6 +19,8 @@ pub struct Layer {
     by_id: HashMap<u64, IndexedFeature>,
     version: u64,
     field_types: Vec<Option<FieldType>>,
+    /// Per-zoom cluster cells, for a layer clustered at low zoom.
+    clusters: Option<ClusterIndex>,
 }
 
 /// The type of an attribute's values, as TileJSON names it.
@@ -55,7 +58,17 @@ impl Layer {
             .filter_map(|f| IndexedFeature::new(Arc::new(f)))
             .collect();
         let by_id = items.iter().map(|i| (i.feature.id, i.clone())).collect();
+        let mut clusters = config
+            .cluster
+            .as_ref()
+            .map(|c| ClusterIndex::new(&config, c));
+        if let Some(index) = clusters.as_mut() {
+            for item in &items {
+                index.update(&item.feature, true);
+            }
+        }
         let mut layer = Self {
+            clusters,
             field_types: vec![None; config.attributes.len()],
             config,
             tree: RTree::new(),
@@ -117,6 +130,11 @@ impl Layer {
             .map(|item| &item.feature)
     }
 
+    /// Per-zoom cluster cells, when the layer is clustered.
+    pub fn clusters(&self) -> Option<&ClusterIndex> {
+        self.clusters.as_ref()
+    }
+
     /// The feature with this id.
     pub fn get(&self, id: u64) -> Option<&Arc<Feature>> {
         self.by_id.get(&id).map(|i| &i.feature)
@@ -126,6 +144,9 @@ impl Layer {
     pub fn upsert(&mut self, feature: Feature) {
         self.remove(feature.id);
         self.note_types(&feature);
+        if let Some(index) = self.clusters.as_mut() {
+            index.update(&feature, true);
+        }
         if let Some(item) = IndexedFeature::new(Arc::new(feature)) {
             self.by_id.insert(item.feature.id, item.clone());
             self.tree.insert(item);
@@ -144,6 +165,9 @@ impl Layer {
     pub fn remove(&mut self, id: u64) -> Option<Arc<Feature>> {
         let item = self.by_id.remove(&id)?;
         self.tree.remove(&item);
+        if let Some(index) = self.clusters.as_mut() {
+            index.update(&item.feature, false);
+        }
         self.version += 1;
         Some(item.feature)
     }

@@ -1,13 +1,13 @@
 //! Reads a layer's GeoJSON file into features projected to Web Mercator.
 
 use super::feature::{Feature, Value};
+use super::interner::Interner;
 use crate::config::{GeometryKind, LayerConfig};
 use crate::mercator::{MAX_LATITUDE, to_mercator};
 use geo::{Geometry, MapCoords};
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Why a layer file was refused: the file, where in it, and the reason.
 #[derive(Debug, thiserror::Error)]
@@ -67,13 +67,14 @@ pub fn parse_geojson(text: &str, layer: &LayerConfig) -> Result<Vec<Feature>, (L
         (location, format!("{what}: {e}"))
     })?;
     let mut seen_ids = HashSet::with_capacity(collection.features.len());
+    let mut strings = Interner::default();
     collection
         .features
         .into_iter()
         .enumerate()
         .map(|(index, f)| {
-            let feature =
-                convert_feature(index, f, layer).map_err(|r| (Location::Feature(index), r))?;
+            let feature = convert_feature(index, f, layer, &mut strings)
+                .map_err(|r| (Location::Feature(index), r))?;
             if !seen_ids.insert(feature.id) {
                 return Err((
                     Location::Feature(index),
@@ -89,6 +90,7 @@ fn convert_feature(
     index: usize,
     f: geojson::Feature,
     layer: &LayerConfig,
+    strings: &mut Interner,
 ) -> Result<Feature, String> {
     let geometry = f.geometry.as_ref().ok_or("feature has no geometry")?;
     let geometry: Geometry<f64> =
@@ -117,7 +119,7 @@ fn convert_feature(
     let values = layer
         .attributes
         .iter()
-        .map(|key| properties.get(key).and_then(to_value))
+        .map(|key| properties.get(key).and_then(|v| to_value(v, strings)))
         .collect();
     let geometry = geometry.map_coords(|c| {
         let (x, y) = to_mercator(c.x, c.y);
@@ -131,7 +133,7 @@ fn convert_feature(
 }
 
 /// Converts a JSON property to a published value; objects and arrays are published as JSON text.
-pub fn to_value(v: &serde_json::Value) -> Option<Value> {
+pub fn to_value(v: &serde_json::Value, strings: &mut Interner) -> Option<Value> {
     use serde_json::Value as J;
     match v {
         J::Null => None,
@@ -140,8 +142,8 @@ pub fn to_value(v: &serde_json::Value) -> Option<Value> {
             Some(i) => Value::Int(i),
             None => Value::Float(n.as_f64()?),
         }),
-        J::String(s) => Some(Value::String(Arc::from(s.as_str()))),
-        other => Some(Value::String(Arc::from(other.to_string()))),
+        J::String(s) => Some(Value::String(strings.intern(s))),
+        other => Some(Value::String(strings.intern(&other.to_string()))),
     }
 }
 

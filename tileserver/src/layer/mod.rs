@@ -1,12 +1,15 @@
 //! Layers in memory: features loaded once, projected to Web Mercator, indexed in R-trees.
 
+pub mod cluster_index;
 mod feature;
+mod interner;
 #[allow(clippy::module_inception)]
 mod layer;
 mod load;
 mod registry;
 
 pub use feature::{Feature, IndexedFeature, Value};
+pub use interner::Interner;
 pub use layer::{FieldType, Layer};
 pub use load::{LoadError, Location, load_geojson_file, parse_geojson, to_value};
 pub use registry::{LayerRegistry, RegistryError};

@@ -12,7 +12,7 @@ use super::status::Status;
 use super::tracking_code;
 use crate::auth::Principal;
 use crate::config::{CityConfig, ReportsConfig};
-use crate::layer::{Feature, Layer, LayerRegistry, LoadError, Value};
+use crate::layer::{Feature, Interner, Layer, LayerRegistry, LoadError, Value};
 use crate::mercator::to_mercator;
 use crate::store::{ListQuery, NewReportRow, ReportChange, Store, StoreError};
 use crate::tile::MercatorBounds;
@@ -124,8 +124,11 @@ impl ReportService {
                 tracing::info!(reports = n, file = %seed.display(), "seeded the empty store");
             }
         }
-        let visible = service.store.reports(&ListQuery::default())?;
-        let features = visible.iter().map(|r| service.layer_feature(r)).collect();
+        let mut strings = Interner::default();
+        let mut features = Vec::new();
+        service
+            .store
+            .visit_visible_reports(|r| features.push(service.layer_feature(&r, &mut strings)))?;
         service
             .layer
             .write()
@@ -436,7 +439,7 @@ impl ReportService {
 
     /// Puts a report on the map (or moves it there), bumping the layer's version.
     fn show(&self, report: &Report) {
-        let feature = self.layer_feature(report);
+        let feature = self.layer_feature(report, &mut Interner::default());
         self.layer
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -444,12 +447,12 @@ impl ReportService {
     }
 
     /// The report as a map feature with the layer's published attributes.
-    fn layer_feature(&self, r: &Report) -> Feature {
+    fn layer_feature(&self, r: &Report, strings: &mut Interner) -> Feature {
         let layer = self
             .layer
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let text = |s: &str| Some(Value::String(Arc::from(s)));
+        let mut text = |s: &str| Some(Value::String(strings.intern(s)));
         let values = layer
             .config()
             .attributes
@@ -462,9 +465,9 @@ impl ReportService {
                 "description" => text(&r.description),
                 "created_at" => text(&local_time(r.created_at, self.tz)),
                 "updated_at" => text(&local_time(r.updated_at, self.tz)),
-                "ward" => r.ward.as_deref().and_then(text),
-                "address" => r.address.as_deref().and_then(text),
-                "agency" => r.agency.as_deref().and_then(text),
+                "ward" => r.ward.as_deref().and_then(&mut text),
+                "address" => r.address.as_deref().and_then(&mut text),
+                "agency" => r.agency.as_deref().and_then(&mut text),
                 "source" => text(&r.source),
                 _ => None,
             })

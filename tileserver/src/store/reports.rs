@@ -316,6 +316,25 @@ impl Store {
         into_reports(&conn, rows)
     }
 
+    /// Calls `visit` with every visible report, oldest first, without their photos and without
+    /// holding them all in memory (for filling the map layer at start).
+    pub fn visit_visible_reports(
+        &self,
+        mut visit: impl FnMut(Report),
+    ) -> Result<usize, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM reports WHERE hidden = 0 ORDER BY id"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            visit(report_row(row)?.into_report(Vec::new())?);
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// A report's history, oldest first.
     pub fn history(&self, report_id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
         let conn = self.conn();

@@ -1,7 +1,7 @@
 //! The tile pipeline for a set of layers.
 
 use super::TileFeature;
-use super::cluster::cluster;
+use super::cluster::clustered;
 use super::encode::encode_tile;
 use super::shape::{TileTransform, cut};
 use super::tile_id::TileId;
@@ -31,13 +31,13 @@ pub fn build_tile(
         if tile.z < config.min_zoom || tile.z > config.max_zoom {
             continue;
         }
-        let candidates = layer.query(query_bounds);
-        let features: Vec<TileFeature<'_>> = match &config.cluster {
-            Some(c) if tile.z < c.below_zoom => {
-                cluster(candidates, &config.attributes, c, tile, &transform)
+        let features: Vec<TileFeature<'_>> = match (&config.cluster, layer.clusters()) {
+            (Some(c), Some(index)) if tile.z < c.below_zoom => {
+                clustered(layer, index, tile, &transform)
             }
             _ => {
-                let mut features: Vec<TileFeature<'_>> = candidates
+                let mut features: Vec<TileFeature<'_>> = layer
+                    .query(query_bounds)
                     .filter_map(|f| {
                         let shape = cut(&f.geometry, &transform, settings)?;
                         Some(TileFeature::from_feature(f, &config.attributes, shape))

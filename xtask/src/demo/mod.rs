@@ -5,12 +5,12 @@
 //! other files byte-identical.
 
 mod cameras;
-mod output;
+pub(crate) mod output;
 mod places;
-mod planning;
+pub(crate) mod planning;
 mod reports;
 mod roads;
-mod wards;
+pub(crate) mod wards;
 mod wifi;
 
 use output::{OutFeature, feature_collection};
@@ -26,7 +26,7 @@ pub struct DemoLayer {
 }
 
 /// A deterministic random stream for one layer.
-fn rng(layer: &str) -> ChaCha8Rng {
+pub(crate) fn rng(layer: &str) -> ChaCha8Rng {
     let seed = layer.bytes().fold(2022u64, |h, b| {
         h.wrapping_mul(31).wrapping_add(u64::from(b))
     });
