@@ -128,11 +128,11 @@ fn a_filed_report_is_everywhere_within_a_second() {
             .any(|f| f["properties"]["tracking_code"] == code.as_str())
     );
 
-    // On the map: the layer changed, and the tile at its place holds it (no clustering at z16).
+    // On the map: the layer changed, and the tile at its place holds it (no clustering at z17).
     let (count_after, version_after) = report_layer(&server);
     assert_eq!(count_after, count_before + 1);
     assert!(version_after > version_before);
-    let (z, x, y) = tile_of(LON, LAT, 16);
+    let (z, x, y) = tile_of(LON, LAT, 17);
     let tile = get(&server.url(&format!("/tiles/reports/{z}/{x}/{y}")), &[]);
     assert_eq!(tile.status, 200);
     let decoded = Tile::decode(&tile.body[..]).unwrap();

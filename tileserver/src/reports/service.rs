@@ -452,23 +452,25 @@ impl ReportService {
             .layer
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut text = |s: &str| Some(Value::String(strings.intern(s)));
+        // Few distinct values: shared. Unique per report: allocated as they are.
+        let mut shared = |s: &str| Some(Value::String(strings.intern(s)));
+        let own = |s: &str| Some(Value::String(Arc::from(s)));
         let values = layer
             .config()
             .attributes
             .iter()
             .map(|a| match a.as_str() {
                 "id" => Some(Value::Int(r.id)),
-                "tracking_code" => text(&r.tracking_code),
-                "category" => text(&r.category),
-                "status" => text(r.status.as_str()),
-                "description" => text(&r.description),
-                "created_at" => text(&local_time(r.created_at, self.tz)),
-                "updated_at" => text(&local_time(r.updated_at, self.tz)),
-                "ward" => r.ward.as_deref().and_then(&mut text),
-                "address" => r.address.as_deref().and_then(&mut text),
-                "agency" => r.agency.as_deref().and_then(&mut text),
-                "source" => text(&r.source),
+                "tracking_code" => own(&r.tracking_code),
+                "category" => shared(&r.category),
+                "status" => shared(r.status.as_str()),
+                "description" => own(&r.description),
+                "created_at" => own(&local_time(r.created_at, self.tz)),
+                "updated_at" => own(&local_time(r.updated_at, self.tz)),
+                "ward" => r.ward.as_deref().and_then(&mut shared),
+                "address" => r.address.as_deref().and_then(own),
+                "agency" => r.agency.as_deref().and_then(&mut shared),
+                "source" => shared(&r.source),
                 _ => None,
             })
             .collect();
