@@ -1,5 +1,6 @@
 //! CityGIS build tasks (the cargo-xtask convention): `cargo xtask <task>`.
 
+mod bench;
 mod demo;
 mod prerequisites;
 mod scale;
@@ -16,6 +17,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
+    /// The load benchmark (see BENCHMARKS.md): our server and the geojson-vt peer on the scale
+    /// data over loopback; needs wrk, node/npm and gdal-bin.
+    Bench {
+        /// Measure only our server.
+        #[arg(long)]
+        skip_peer: bool,
+    },
     /// Writes the benchmark data set (1,000,000 reports, 200,000 parcels, the demo city's other
     /// layers, two configurations and the list of 3,000 tile requests). Deterministic.
     ScaleData {
@@ -41,6 +49,7 @@ enum Task {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
+        Task::Bench { skip_peer } => bench::run(skip_peer),
         Task::ScaleData { out } => {
             for (file, count) in scale::write(&out)? {
                 println!("{count:>9}  {file}");

@@ -94,45 +94,90 @@ impl ClusterIndex {
         self.cells_per_tile
     }
 
-    /// Counts a feature in (`add`) or out of (`!add`) its cell at every clustered zoom.
-    pub fn update(&mut self, feature: &Feature, add: bool) {
-        let Some(at) = representative_point(&feature.geometry) else {
-            return;
+    /// Builds the index for many features at once: points go into the deepest zoom's cells,
+    /// and each shallower zoom merges the four child cells of each of its cells (the grid halves
+    /// exactly), which is far cheaper than placing every point at every zoom.
+    pub fn build<'a>(
+        layer: &LayerConfig,
+        cluster: &ClusterConfig,
+        features: impl Iterator<Item = &'a Feature>,
+    ) -> Self {
+        let mut index = Self::new(layer, cluster);
+        let Some(deepest) = index.zooms.len().checked_sub(1) else {
+            return index;
         };
-        for (i, z) in (self.min_zoom..).take(self.zooms.len()).enumerate() {
-            let span = self.cell_span(z);
-            let gx = ((at.x + HALF_WORLD) / span).floor().max(0.0) as u64;
-            let gy = ((HALF_WORLD - at.y) / span).floor().max(0.0) as u64;
-            let cells = &mut self.zooms[i];
-            let cell = cells.entry((gx, gy)).or_insert_with(|| Cell {
-                values: vec![HashMap::new(); self.dominant.len()],
-                ..Cell::default()
-            });
-            if add {
-                cell.count += 1;
-                cell.sum = cell.sum + at;
-            } else {
-                cell.count = cell.count.saturating_sub(1);
-                cell.sum = cell.sum - at;
-            }
-            for (slot, &attr) in self.dominant.iter().enumerate() {
-                if let Some(v) = &feature.values[attr] {
-                    let entry = cell.values[slot]
-                        .entry(key(v))
-                        .or_insert_with(|| (0, v.clone()));
-                    if add {
-                        entry.0 += 1;
-                    } else {
-                        entry.0 = entry.0.saturating_sub(1);
-                        if entry.0 == 0 {
-                            cell.values[slot].remove(&key(v));
-                        }
+        for feature in features {
+            index.update_zoom(deepest, feature, true);
+        }
+        for i in (0..deepest).rev() {
+            let (shallow, deep) = index.zooms.split_at_mut(i + 1);
+            let parents = &mut shallow[i];
+            for (&(gx, gy), child) in &deep[0] {
+                let parent = parents.entry((gx / 2, gy / 2)).or_insert_with(|| Cell {
+                    values: vec![HashMap::new(); child.values.len()],
+                    ..Cell::default()
+                });
+                parent.count += child.count;
+                parent.sum = parent.sum + child.sum;
+                for (slot, values) in child.values.iter().enumerate() {
+                    for (k, (n, v)) in values {
+                        parent.values[slot]
+                            .entry(Arc::clone(k))
+                            .or_insert_with(|| (0, v.clone()))
+                            .0 += n;
                     }
                 }
             }
-            if cell.count == 0 {
-                cells.remove(&(gx, gy));
+        }
+        index
+    }
+
+    /// Counts a feature in (`add`) or out of (`!add`) its cell at every clustered zoom.
+    pub fn update(&mut self, feature: &Feature, add: bool) {
+        for i in 0..self.zooms.len() {
+            self.update_zoom(i, feature, add);
+        }
+    }
+
+    /// Counts a feature in or out of its cell at the zoom of `zooms[i]`.
+    fn update_zoom(&mut self, i: usize, feature: &Feature, add: bool) {
+        let Some(at) = representative_point(&feature.geometry) else {
+            return;
+        };
+        let span = self.cell_span(self.min_zoom + i as u8);
+        let gx = ((at.x + HALF_WORLD) / span).floor().max(0.0) as u64;
+        let gy = ((HALF_WORLD - at.y) / span).floor().max(0.0) as u64;
+        let slots = self.dominant.len();
+        let cells = &mut self.zooms[i];
+        let cell = cells.entry((gx, gy)).or_insert_with(|| Cell {
+            values: vec![HashMap::new(); slots],
+            ..Cell::default()
+        });
+        if add {
+            cell.count += 1;
+            cell.sum = cell.sum + at;
+        } else {
+            cell.count = cell.count.saturating_sub(1);
+            cell.sum = cell.sum - at;
+        }
+        for (slot, &attr) in self.dominant.iter().enumerate() {
+            if let Some(v) = &feature.values[attr] {
+                let k = key(v);
+                let entry = cell.values[slot]
+                    .entry(Arc::clone(&k))
+                    .or_insert_with(|| (0, v.clone()));
+                if add {
+                    entry.0 += 1;
+                } else {
+                    entry.0 = entry.0.saturating_sub(1);
+                    if entry.0 == 0 {
+                        cell.values[slot].remove(&k);
+                    }
+                }
             }
+        }
+        if cell.count == 0 {
+            cells.remove(&(gx, gy));
         }
     }
 
@@ -148,5 +193,56 @@ impl ClusterIndex {
                 (x0..x0 + n).filter_map(move |gx| cells.get(&(gx, gy)).map(|c| ((gx, gy), c)))
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mercator::to_mercator;
+
+    #[test]
+    fn building_at_once_equals_adding_one_by_one() {
+        let layer: LayerConfig = toml::from_str(
+            r#"name = "r"
+               title = "r"
+               file = "r.geojson"
+               geometry = "point"
+               attributes = ["status"]
+               min_zoom = 6
+               [cluster]
+               below_zoom = 17
+               dominant = ["status"]"#,
+        )
+        .unwrap();
+        let cluster = layer.cluster.clone().unwrap();
+        let features: Vec<Feature> = (0..2000u64)
+            .map(|i| {
+                let (x, y) = to_mercator(
+                    106.85 + (i % 47) as f64 * 0.0021,
+                    11.49 + (i % 53) as f64 * 0.0019,
+                );
+                let status = if i % 3 == 0 { "resolved" } else { "submitted" };
+                Feature {
+                    id: i,
+                    geometry: geo::Point::new(x, y).into(),
+                    values: vec![Some(Value::String(status.into()))].into(),
+                }
+            })
+            .collect();
+        let built = ClusterIndex::build(&layer, &cluster, features.iter());
+        let mut added = ClusterIndex::new(&layer, &cluster);
+        for f in &features {
+            added.update(f, true);
+        }
+        for (i, (a, b)) in built.zooms.iter().zip(&added.zooms).enumerate() {
+            assert_eq!(a.len(), b.len(), "zoom {}", 6 + i);
+            for (id, cell) in a {
+                let other = &b[id];
+                assert_eq!(cell.count, other.count);
+                assert!((cell.centre().x - other.centre().x).abs() < 1e-6);
+                assert_eq!(cell.dominant(0), other.dominant(0));
+            }
+        }
     }
 }

@@ -39,6 +39,14 @@ impl IndexedFeature {
     }
 }
 
+impl IndexedFeature {
+    /// Width and height of the envelope, in metres.
+    pub fn size(&self) -> (f64, f64) {
+        let (lo, hi) = (self.envelope.lower(), self.envelope.upper());
+        (hi[0] - lo[0], hi[1] - lo[1])
+    }
+}
+
 impl PartialEq for IndexedFeature {
     fn eq(&self, other: &Self) -> bool {
         self.feature.id == other.feature.id

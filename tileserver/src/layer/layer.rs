@@ -58,15 +58,10 @@ impl Layer {
             .filter_map(|f| IndexedFeature::new(Arc::new(f)))
             .collect();
         let by_id = items.iter().map(|i| (i.feature.id, i.clone())).collect();
-        let mut clusters = config
+        let clusters = config
             .cluster
             .as_ref()
-            .map(|c| ClusterIndex::new(&config, c));
-        if let Some(index) = clusters.as_mut() {
-            for item in &items {
-                index.update(&item.feature, true);
-            }
-        }
+            .map(|c| ClusterIndex::build(&config, c, items.iter().map(|i| &*i.feature)));
         let mut layer = Self {
             clusters,
             field_types: vec![None; config.attributes.len()],
@@ -133,6 +128,13 @@ impl Layer {
     /// Per-zoom cluster cells, when the layer is clustered.
     pub fn clusters(&self) -> Option<&ClusterIndex> {
         self.clusters.as_ref()
+    }
+
+    /// R-tree items (feature and envelope) whose envelope intersects `bounds`.
+    pub fn query_items(&self, bounds: MercatorBounds) -> impl Iterator<Item = &IndexedFeature> {
+        let envelope =
+            AABB::from_corners([bounds.min_x, bounds.min_y], [bounds.max_x, bounds.max_y]);
+        self.tree.locate_in_envelope_intersecting(&envelope)
     }
 
     /// The feature with this id.

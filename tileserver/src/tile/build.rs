@@ -5,7 +5,7 @@ use super::cluster::clustered;
 use super::encode::encode_tile;
 use super::shape::{TileTransform, cut};
 use super::tile_id::TileId;
-use crate::config::TileSettings;
+use crate::config::{GeometryKind, TileSettings};
 use crate::layer::Layer;
 
 /// Why a tile could not be encoded.
@@ -36,9 +36,12 @@ pub fn build_tile(
                 clustered(layer, index, tile, &transform)
             }
             _ => {
+                let visible = Visibility::new(config.geometry, tile, settings);
                 let mut features: Vec<TileFeature<'_>> = layer
-                    .query(query_bounds)
-                    .filter_map(|f| {
+                    .query_items(query_bounds)
+                    .filter(|item| visible.could_show(item.size()))
+                    .filter_map(|item| {
+                        let f = &item.feature;
                         let shape = cut(&f.geometry, &transform, settings)?;
                         Some(TileFeature::from_feature(f, &config.attributes, shape))
                     })
@@ -58,4 +61,31 @@ pub fn build_tile(
     encode_tile(settings.extent, &encoded_layers)
         .map(Some)
         .map_err(|source| TileError::Encode { tile, source })
+}
+
+/// A cheap test on a feature's envelope, before any geometry work: a polygon whose envelope is
+/// smaller than the smallest ring kept cannot show, nor can a line shorter than a tile unit.
+struct Visibility {
+    kind: GeometryKind,
+    min_area_m2: f64,
+    unit_m: f64,
+}
+
+impl Visibility {
+    fn new(kind: GeometryKind, tile: TileId, settings: &TileSettings) -> Self {
+        let unit_m = tile.span() / f64::from(settings.extent);
+        Self {
+            kind,
+            min_area_m2: settings.min_ring_area * unit_m * unit_m,
+            unit_m,
+        }
+    }
+
+    fn could_show(&self, (width, height): (f64, f64)) -> bool {
+        match self.kind {
+            GeometryKind::Polygon => width * height >= self.min_area_m2,
+            GeometryKind::Line => width.max(height) >= 0.5 * self.unit_m,
+            GeometryKind::Point => true,
+        }
+    }
 }
