@@ -34,7 +34,7 @@ fn fetch_and_count(
     let mut body = Vec::new();
     res.into_body()
         .into_with_config()
-        .limit(64 << 20)
+        .limit(512 << 20)
         .reader()
         .read_to_end(&mut body)?;
     let folder = dir.join(format!("{z}/{x}"));

@@ -44,7 +44,7 @@ pub fn cold(
                     let _ = res
                         .into_body()
                         .into_with_config()
-                        .limit(64 << 20)
+                        .limit(512 << 20)
                         .reader()
                         .read_to_end(&mut body);
                     let millis = t.elapsed().as_secs_f64() * 1000.0;
