@@ -126,12 +126,15 @@ fn a_bad_feature_names_its_index_and_reason() {
 {"type":"Feature","geometry":{"type":"Point","coordinates":[106.9,11.53]},"properties":{"id":1}},
 {"type":"Feature","geometry":{"type":"Point","coordinates":[11.53,106.9]},"properties":{"id":2}}]}"#,
     );
+    let data = dir.path().join("var");
     let out = tileserver(&[
         "serve",
         "--config",
         config.to_str().unwrap(),
         "--bind",
         "127.0.0.1:0",
+        "--data-dir",
+        data.to_str().unwrap(),
     ]);
     assert!(
         !out.status.success(),

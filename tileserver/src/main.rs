@@ -115,14 +115,18 @@ struct ServeArgs {
     report_rate_limit: Option<u32>,
 }
 
-fn load(config_path: &Path) -> anyhow::Result<(CityConfig, LayerRegistry)> {
+fn load_config(config_path: &Path) -> anyhow::Result<CityConfig> {
     if !config_path.is_file() {
         anyhow::bail!(
             "no city configuration at {}: run from the repository root (for the demo city), or pass --config",
             config_path.display()
         );
     }
-    let config = CityConfig::load(config_path)?;
+    Ok(CityConfig::load(config_path)?)
+}
+
+fn load(config_path: &Path) -> anyhow::Result<(CityConfig, LayerRegistry)> {
+    let config = load_config(config_path)?;
     let layers = LayerRegistry::load(&config)?;
     Ok((config, layers))
 }
@@ -228,10 +232,29 @@ fn user(command: UserCommand) -> anyhow::Result<()> {
 #[actix_web::main]
 async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let (mut config, layers) = load(&args.config.config)?;
+    let mut config = load_config(&args.config.config)?;
     if let (Some(limit), Some(reports)) = (args.report_rate_limit, config.reports.as_mut()) {
         reports.rate_limit_per_client = limit;
     }
+    let store = Arc::new(Store::open(&args.data.data_dir)?);
+    tracing::info!(file = %store.path().display(), "data store open");
+    // The file layers and the report layer (from the store) are independent: load both at once.
+    let (layers, report_features) = std::thread::scope(|scope| -> anyhow::Result<_> {
+        let from_store = config
+            .reports
+            .as_ref()
+            .map(|_| scope.spawn(|| ReportService::load_layer_features(&config, &store)));
+        let layers = LayerRegistry::load(&config)?;
+        let features = match from_store {
+            Some(handle) => Some(
+                handle
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("the report loader panicked"))??,
+            ),
+            None => None,
+        };
+        Ok((layers, features))
+    })?;
     for layer in layers.iter() {
         let layer = layer
             .read()
@@ -247,14 +270,13 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .into_iter()
         .filter(|o| o != "none")
         .collect();
-    let store = Arc::new(Store::open(&args.data.data_dir)?);
-    tracing::info!(file = %store.path().display(), "data store open");
-    let reports = match &config.reports {
-        Some(_) => Some(Arc::new(ReportService::start(
+    let reports = match report_features {
+        Some(features) => Some(Arc::new(ReportService::start(
             &config,
             Arc::clone(&store),
             &layers,
             &args.data.data_dir,
+            features,
         )?)),
         None => None,
     };

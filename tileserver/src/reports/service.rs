@@ -70,17 +70,48 @@ pub struct ReportService {
     pub filing_limit: RateLimiter,
 }
 
+/// The report as a map feature with the layer's published `attributes`.
+fn report_feature(r: &Report, attributes: &[String], tz: Tz, strings: &mut Interner) -> Feature {
+    // Few distinct values: shared. Unique per report: allocated as they are.
+    let mut shared = |s: &str| Some(Value::String(strings.intern(s)));
+    let own = |s: &str| Some(Value::String(Arc::from(s)));
+    let values = attributes
+        .iter()
+        .map(|a| match a.as_str() {
+            "id" => Some(Value::Int(r.id)),
+            "tracking_code" => own(&r.tracking_code),
+            "category" => shared(&r.category),
+            "status" => shared(r.status.as_str()),
+            "description" => own(&r.description),
+            "created_at" => own(&local_time(r.created_at, tz)),
+            "updated_at" => own(&local_time(r.updated_at, tz)),
+            "ward" => r.ward.as_deref().and_then(&mut shared),
+            "address" => r.address.as_deref().and_then(own),
+            "agency" => r.agency.as_deref().and_then(&mut shared),
+            "source" => shared(&r.source),
+            _ => None,
+        })
+        .collect();
+    let (x, y) = to_mercator(r.lon, r.lat);
+    Feature {
+        id: r.id as u64,
+        geometry: geo::Point::new(x, y).into(),
+        values,
+    }
+}
+
 /// Subfolder of the data folder holding photos.
 pub const PHOTOS_DIR: &str = "photos";
 
 impl ReportService {
-    /// Sets the service up: seeds an empty store from the report layer's file, then fills the
-    /// report layer from the store.
+    /// Sets the service up with the report layer's features from [`Self::load_layer_features`]
+    /// (loaded beforehand, in parallel with the other layers).
     pub fn start(
         city: &CityConfig,
         store: Arc<Store>,
         layers: &LayerRegistry,
         data_dir: &Path,
+        features: Vec<Feature>,
     ) -> Result<Self, ReportError> {
         let config = city
             .reports
@@ -113,28 +144,40 @@ impl ReportService {
             events: EventHub::new(1000),
             config,
         };
-        if service.store.report_count()? == 0 {
-            let layer_config = city
-                .layer(&service.config.layer)
-                .ok_or_else(|| ReportError::Config("report layer".into()))?;
-            let seed = city.layer_file(layer_config);
-            if seed.is_file() {
-                let rows = read_seed_file(&seed)?;
-                let n = service.store.insert_reports(&rows)?;
-                tracing::info!(reports = n, file = %seed.display(), "seeded the empty store");
-            }
-        }
-        let mut strings = Interner::default();
-        let mut features = Vec::new();
-        service
-            .store
-            .visit_visible_reports(|r| features.push(service.layer_feature(&r, &mut strings)))?;
         service
             .layer
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .replace_all(features);
         Ok(service)
+    }
+
+    /// The report layer's features from the store, seeding an empty store from the layer's
+    /// file first. Needs only the configuration and the store, so it runs while the file
+    /// layers load.
+    pub fn load_layer_features(
+        city: &CityConfig,
+        store: &Store,
+    ) -> Result<Vec<Feature>, ReportError> {
+        let config = city
+            .reports
+            .as_ref()
+            .ok_or_else(|| ReportError::Config("no [reports] section".into()))?;
+        let layer = city
+            .layer(&config.layer)
+            .ok_or_else(|| ReportError::Config(format!("no layer {:?}", config.layer)))?;
+        if store.report_count()? == 0 {
+            let seed = city.layer_file(layer);
+            if seed.is_file() {
+                let n = store.insert_reports(&read_seed_file(&seed)?)?;
+                tracing::info!(reports = n, file = %seed.display(), "seeded the empty store");
+            }
+        }
+        let (tz, mut strings, mut features) = (city.timezone(), Interner::default(), Vec::new());
+        store.visit_visible_reports(|r| {
+            features.push(report_feature(&r, &layer.attributes, tz, &mut strings))
+        })?;
+        Ok(features)
     }
 
     pub fn config(&self) -> &ReportsConfig {
@@ -439,47 +482,25 @@ impl ReportService {
 
     /// Puts a report on the map (or moves it there), bumping the layer's version.
     fn show(&self, report: &Report) {
-        let feature = self.layer_feature(report, &mut Interner::default());
+        let feature = self.layer_feature(report);
         self.layer
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .upsert(feature);
     }
 
-    /// The report as a map feature with the layer's published attributes.
-    fn layer_feature(&self, r: &Report, strings: &mut Interner) -> Feature {
+    /// The report as a map feature of the report layer.
+    fn layer_feature(&self, r: &Report) -> Feature {
         let layer = self
             .layer
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Few distinct values: shared. Unique per report: allocated as they are.
-        let mut shared = |s: &str| Some(Value::String(strings.intern(s)));
-        let own = |s: &str| Some(Value::String(Arc::from(s)));
-        let values = layer
-            .config()
-            .attributes
-            .iter()
-            .map(|a| match a.as_str() {
-                "id" => Some(Value::Int(r.id)),
-                "tracking_code" => own(&r.tracking_code),
-                "category" => shared(&r.category),
-                "status" => shared(r.status.as_str()),
-                "description" => own(&r.description),
-                "created_at" => own(&local_time(r.created_at, self.tz)),
-                "updated_at" => own(&local_time(r.updated_at, self.tz)),
-                "ward" => r.ward.as_deref().and_then(&mut shared),
-                "address" => r.address.as_deref().and_then(own),
-                "agency" => r.agency.as_deref().and_then(&mut shared),
-                "source" => shared(&r.source),
-                _ => None,
-            })
-            .collect();
-        let (x, y) = to_mercator(r.lon, r.lat);
-        Feature {
-            id: r.id as u64,
-            geometry: geo::Point::new(x, y).into(),
-            values,
-        }
+        report_feature(
+            r,
+            &layer.config().attributes,
+            self.tz,
+            &mut Interner::default(),
+        )
     }
 
     /// Name of the ward holding a place, from the ward layer.
