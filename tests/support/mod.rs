@@ -123,32 +123,9 @@ impl Reply {
     }
 }
 
-/// Sends a request with the given method and headers.
+/// Sends a request with the given method and headers, and no body.
 pub fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> Reply {
-    let mut builder = ureq::http::Request::builder().method(method).uri(url);
-    for (k, v) in headers {
-        builder = builder.header(*k, *v);
-    }
-    let req = builder.body(()).expect("valid request");
-    let res = agent()
-        .run(req)
-        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-    let status = res.status().as_u16();
-    let headers = res
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
-        .collect();
-    let mut body = Vec::new();
-    res.into_body()
-        .into_reader()
-        .read_to_end(&mut body)
-        .expect("body readable");
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    send(method, url, headers, &[])
 }
 
 /// GET with headers.
