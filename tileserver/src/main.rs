@@ -245,6 +245,10 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .as_ref()
             .map(|_| scope.spawn(|| ReportService::load_layer_features(&config, &store)));
         let layers = LayerRegistry::load(&config)?;
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "file layers loaded"
+        );
         let features = match from_store {
             Some(handle) => Some(
                 handle
@@ -255,12 +259,6 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         };
         Ok((layers, features))
     })?;
-    for layer in layers.iter() {
-        let layer = layer
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        tracing::info!(layer = layer.name(), features = layer.len(), "layer loaded");
-    }
     let www_dir = args.www.is_dir().then_some(args.www.clone());
     if www_dir.is_none() {
         tracing::warn!(dir = %args.www.display(), "static folder not found; the web map is not served");
@@ -280,6 +278,12 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         )?)),
         None => None,
     };
+    for layer in layers.iter() {
+        let layer = layer
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        tracing::info!(layer = layer.name(), features = layer.len(), "layer loaded");
+    }
     let state = AppState {
         tiles: TileCache::new(config.tiles.clone(), args.cache_mb * 1024 * 1024),
         config,

@@ -173,10 +173,17 @@ impl ReportService {
                 tracing::info!(reports = n, file = %seed.display(), "seeded the empty store");
             }
         }
+        let started = std::time::Instant::now();
         let (tz, mut strings, mut features) = (city.timezone(), Interner::default(), Vec::new());
         store.visit_visible_reports(|r| {
             features.push(report_feature(&r, &layer.attributes, tz, &mut strings))
         })?;
+        let ms = started.elapsed().as_millis() as u64;
+        tracing::info!(
+            reports = features.len(),
+            ms,
+            "report layer read from the store"
+        );
         Ok(features)
     }
 
