@@ -48,9 +48,10 @@ enum UserCommand {
     /// Adds a staff member. The password comes from standard input (--password-stdin) or the
     /// CITYGIS_PASSWORD variable; at least 10 characters.
     Add {
+        /// Sign-in name.
         username: String,
         /// operator (works on reports), planner (planning data) or admin.
-        #[arg(long)]
+        #[arg(long, value_parser = ["operator", "planner", "admin"])]
         role: String,
         /// Read the password from the first line of standard input.
         #[arg(long)]
@@ -61,6 +62,7 @@ enum UserCommand {
     /// Issues a long-lived API token acting as this user (for integrations, and as the Open311
     /// api_key). The token is printed once; only its hash is kept.
     Token {
+        /// The user the token acts as.
         username: String,
         /// What the token is for, e.g. "Hệ thống 1022 Bình Phước".
         #[arg(long)]
