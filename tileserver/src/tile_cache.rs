@@ -56,10 +56,6 @@ impl TileCache {
         Self { cache, settings }
     }
 
-    pub fn settings(&self) -> &TileSettings {
-        &self.settings
-    }
-
     /// The tile for `layers` at `tile`, from the cache or freshly built. The layers are read
     /// under their locks for the whole build, so the tile matches the versions it is keyed by.
     /// A failed build is shared by every request that waited for it, hence the `Arc`.
@@ -88,12 +84,6 @@ impl TileCache {
                     Some(raw) => TileContent::Tile(Arc::new(encode(raw))),
                 })
             })
-    }
-
-    /// Bytes currently held (approximate until the cache's maintenance runs).
-    pub fn weighted_size(&self) -> u64 {
-        self.cache.run_pending_tasks();
-        self.cache.weighted_size()
     }
 }
 

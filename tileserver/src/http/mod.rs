@@ -18,7 +18,8 @@ pub use tiles::MVT_CONTENT_TYPE;
 
 use crate::config::CityConfig;
 use crate::layer::LayerRegistry;
-use crate::reports::{RateLimiter, ReportService};
+use crate::rate_limit::RateLimiter;
+use crate::reports::ReportService;
 use crate::store::Store;
 use crate::tile_cache::TileCache;
 use actix_cors::Cors;

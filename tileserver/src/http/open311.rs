@@ -102,8 +102,15 @@ fn report_failure(format: Format, e: ReportError) -> Failure {
     }
 }
 
-fn blocking_failure(format: Format, e: actix_web::error::BlockingError) -> Failure {
-    Failure::new(StatusCode::INTERNAL_SERVER_ERROR, format, e.to_string())
+/// Runs store work on the blocking pool; its failures answered in the requested format.
+async fn blocking<T: Send + 'static>(
+    format: Format,
+    work: impl FnOnce() -> Result<T, ReportError> + Send + 'static,
+) -> Result<T, Failure> {
+    web::block(work)
+        .await
+        .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, format, e.to_string()))?
+        .map_err(|e| report_failure(format, e))
 }
 
 /// `GET /open311/v2/discovery.{format}`
@@ -218,7 +225,8 @@ pub async fn list_requests(
     }
     let base = base_url(&state, &req);
     let worker = Arc::clone(&service);
-    let requests = web::block(
+    let requests = blocking(
+        format,
         move || -> Result<Vec<open311::ServiceRequest>, ReportError> {
             if !codes.is_empty() {
                 let mut ids = Vec::new();
@@ -248,9 +256,7 @@ pub async fn list_requests(
                 .collect()
         },
     )
-    .await
-    .map_err(|e| blocking_failure(format, e))?
-    .map_err(|e| report_failure(format, e))?;
+    .await?;
     Ok(answer(
         StatusCode::OK,
         format,
@@ -269,19 +275,20 @@ pub async fn get_request(
     let service = with_service(&state, format)?;
     let base = base_url(&state, &req);
     let worker = Arc::clone(&service);
-    let request = web::block(move || -> Result<open311::ServiceRequest, ReportError> {
-        let r = worker.find(&id, false)?.ok_or(ReportError::NotFound)?;
-        Ok(open311::service_request(
-            &r,
-            &worker.history(r.id)?,
-            &worker.config().categories,
-            worker.timezone(),
-            &base,
-        ))
-    })
-    .await
-    .map_err(|e| blocking_failure(format, e))?
-    .map_err(|e| report_failure(format, e))?;
+    let request = blocking(
+        format,
+        move || -> Result<open311::ServiceRequest, ReportError> {
+            let r = worker.find(&id, false)?.ok_or(ReportError::NotFound)?;
+            Ok(open311::service_request(
+                &r,
+                &worker.history(r.id)?,
+                &worker.config().categories,
+                worker.timezone(),
+                &base,
+            ))
+        },
+    )
+    .await?;
     Ok(answer(
         StatusCode::OK,
         format,
@@ -330,7 +337,7 @@ pub async fn post_request(
         reporter_email: field("email"),
     };
     let worker = Arc::clone(&service);
-    let code = web::block(move || -> Result<Option<String>, ReportError> {
+    let code = blocking(format, move || -> Result<Option<String>, ReportError> {
         let Some(principal) = auth::authenticate(&store, None, Some(&key))? else {
             return Ok(None);
         };
@@ -342,9 +349,7 @@ pub async fn post_request(
         };
         Ok(Some(worker.file(filing)?.tracking_code))
     })
-    .await
-    .map_err(|e| blocking_failure(format, e))?
-    .map_err(|e| report_failure(format, e))?
+    .await?
     .ok_or_else(invalid_key)?;
     let created = [serde_json::json!({
         "service_request_id": code,

@@ -89,11 +89,6 @@ impl ClusterIndex {
         2.0 * HALF_WORLD / ((1u64 << z) * self.cells_per_tile) as f64
     }
 
-    /// Cells per tile side.
-    pub fn cells_per_tile(&self) -> u64 {
-        self.cells_per_tile
-    }
-
     /// Builds the index for many features at once: points go into the deepest zoom's cells,
     /// and each shallower zoom merges the four child cells of each of its cells (the grid halves
     /// exactly), which is far cheaper than placing every point at every zoom.

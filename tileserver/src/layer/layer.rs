@@ -118,11 +118,7 @@ impl Layer {
 
     /// Features whose envelope intersects `bounds`.
     pub fn query(&self, bounds: MercatorBounds) -> impl Iterator<Item = &Arc<Feature>> {
-        let envelope =
-            AABB::from_corners([bounds.min_x, bounds.min_y], [bounds.max_x, bounds.max_y]);
-        self.tree
-            .locate_in_envelope_intersecting(&envelope)
-            .map(|item| &item.feature)
+        self.query_items(bounds).map(|item| &item.feature)
     }
 
     /// Per-zoom cluster cells, when the layer is clustered.
@@ -135,11 +131,6 @@ impl Layer {
         let envelope =
             AABB::from_corners([bounds.min_x, bounds.min_y], [bounds.max_x, bounds.max_y]);
         self.tree.locate_in_envelope_intersecting(&envelope)
-    }
-
-    /// The feature with this id.
-    pub fn get(&self, id: u64) -> Option<&Arc<Feature>> {
-        self.by_id.get(&id).map(|i| &i.feature)
     }
 
     /// Adds a feature, replacing the one with the same id.

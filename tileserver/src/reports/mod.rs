@@ -5,7 +5,6 @@
 mod events;
 mod new_report;
 mod photos;
-mod rate_limit;
 mod report;
 mod seed;
 mod service;
@@ -15,8 +14,7 @@ pub mod tracking_code;
 
 pub use events::{Event, EventHub};
 pub use new_report::{NewReportInput, ValidNewReport, validate};
-pub use photos::{PhotoError, ProcessedPhoto, process as process_photo};
-pub use rate_limit::RateLimiter;
+pub use photos::PhotoError;
 pub use report::{Contact, HistoryEntry, Photo, Report, local_time};
 pub use service::{Filing, PHOTOS_DIR, ReportError, ReportService};
 pub use staff_change::StaffChangeInput;

@@ -4,7 +4,6 @@
 use super::events::EventHub;
 use super::new_report::{NewReportInput, validate};
 use super::photos::{PhotoError, process};
-use super::rate_limit::RateLimiter;
 use super::report::{HistoryEntry, Photo, Report, local_time};
 use super::seed::read_seed_file;
 use super::staff_change::StaffChangeInput;
@@ -14,6 +13,7 @@ use crate::auth::Principal;
 use crate::config::{CityConfig, ReportsConfig};
 use crate::layer::{Feature, Interner, Layer, LayerRegistry, LoadError, Value};
 use crate::mercator::to_mercator;
+use crate::rate_limit::RateLimiter;
 use crate::store::{ListQuery, NewReportRow, ReportChange, Store, StoreError};
 use crate::tile::MercatorBounds;
 use crate::validation::{FieldError, Problems};

@@ -251,19 +251,6 @@ impl Store {
         }
     }
 
-    /// Whether a tracking code is taken.
-    pub fn tracking_code_exists(&self, code: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT 1 FROM reports WHERE tracking_code = ?1",
-                [code],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
-    }
-
     /// Reports matching `query`, newest (highest id) first.
     pub fn reports(&self, query: &ListQuery) -> Result<Vec<Report>, StoreError> {
         let mut q = Sql::new(format!("SELECT {COLUMNS} FROM reports WHERE 1 = 1"));
