@@ -341,11 +341,16 @@ fn private_fields_never_reach_a_tile() {
 }
 
 #[test]
-fn landing_page_is_served_in_vietnamese() {
+fn portal_and_about_page_are_served_in_vietnamese() {
     let server = Server::start(&[]);
     let page = get(&server.url("/"), &[]);
     assert_eq!(page.status, 200);
     let html = String::from_utf8(page.body).unwrap();
     assert!(html.contains("lang=\"vi\""));
-    assert!(html.contains("Dữ liệu minh họa"));
+    assert!(
+        html.contains("/pkg/citygis.js"),
+        "the portal loads the web map"
+    );
+    let about = String::from_utf8(get(&server.url("/about.html"), &[]).body).unwrap();
+    assert!(about.contains("Dữ liệu minh họa"));
 }

@@ -8,6 +8,7 @@ pub mod layer;
 pub mod mercator;
 pub mod metadata;
 pub mod open311;
+pub mod places;
 pub mod rate_limit;
 pub mod reports;
 pub mod store;

@@ -2,6 +2,7 @@
 
 mod bench;
 mod demo;
+mod frontend;
 mod prerequisites;
 mod scale;
 
@@ -38,6 +39,14 @@ enum Task {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Builds the web map (WebAssembly + JavaScript) into `www/pkg/`.
+    Frontend,
+    /// Builds the web map, then runs the tile server in release mode on the demo city
+    /// (`tileserver serve`; extra arguments are passed on, e.g. `-- --bind 0.0.0.0:8080`).
+    Run {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Regenerates the demo city (Đồng Xoài) as GeoJSON files. Deterministic: the same files
     /// every run, so `git diff` after running it shows only intended changes.
     DemoData {
@@ -56,9 +65,24 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Task::Frontend => frontend::build().map(|_| ()),
+        Task::Run { args } => {
+            frontend::build()?;
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = std::process::Command::new(cargo)
+                .args(["run", "--release", "--package", "tileserver", "--", "serve"])
+                .args(&args)
+                .status()?;
+            if !status.success() {
+                anyhow::bail!("the tile server stopped with {status}");
+            }
+            Ok(())
+        }
         Task::Test { args } => {
             prerequisites::ensure()?;
             prerequisites::ensure_style_validator()?;
+            // The browser tests drive the built web map.
+            frontend::build()?;
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let status = std::process::Command::new(cargo)
                 .args(["test", "--workspace"])

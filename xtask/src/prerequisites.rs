@@ -8,11 +8,23 @@ use std::process::Command;
 const STYLE_SPEC: &str = "@maplibre/maplibre-gl-style-spec@26.6.0";
 
 /// (command that must run, Debian package that provides it, what needs it)
-const TOOLS: [(&str, &str, &str); 1] = [(
-    "ogrinfo",
-    "gdal-bin",
-    "GDAL reads our tiles as an independent client",
-)];
+const TOOLS: [(&str, &str, &str); 3] = [
+    (
+        "ogrinfo",
+        "gdal-bin",
+        "GDAL reads our tiles as an independent client",
+    ),
+    (
+        "chromium",
+        "chromium",
+        "the web map's end-to-end tests run in a real browser",
+    ),
+    (
+        "chromedriver",
+        "chromium-driver",
+        "the end-to-end tests drive Chromium through WebDriver",
+    ),
+];
 
 fn present(command: &str) -> bool {
     Command::new(command)

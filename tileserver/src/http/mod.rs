@@ -7,6 +7,7 @@ mod events;
 mod metadata;
 pub mod negotiate;
 mod open311;
+mod places;
 mod reports;
 mod request_body;
 mod request_log;
@@ -104,6 +105,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, options: &ServerOptions) {
                 .route(web::post().to(reports::create)),
         )
         .service(web::resource("/api/reports/nearby").route(get_or_head().to(reports::nearby)))
+        .service(web::resource("/api/places").route(get_or_head().to(places::search)))
         .service(web::resource("/api/categories").route(get_or_head().to(reports::categories)))
         .service(
             web::resource("/api/reports/{key}")

@@ -1,0 +1,428 @@
+//! The portal: the map with its header (search, layers, "Gửi phản ánh", lookup, language), the
+//! panels and cards around it, and the live event stream that keeps report tiles current.
+
+pub mod api;
+pub mod feature_popup;
+pub mod i18n;
+pub mod layer_panel;
+pub mod lookup;
+pub mod map_controller;
+pub mod map_view;
+pub mod report_form;
+pub mod search_box;
+
+use crate::engine::map_state::{Hit, MapState, Source};
+use crate::engine::style::MapStyle;
+use api::Category;
+use feature_popup::FeaturePopup;
+use i18n::Lang;
+use layer_panel::LayerPanel;
+use lookup::Lookup;
+use map_controller::{MapController, MapEvent, MapHandle};
+use map_view::{MapView, PendingState};
+use report_form::ReportForm;
+use search_box::SearchBox;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+/// Which side panel is open.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Panel {
+    None,
+    Layers,
+    Filing,
+    Lookup(Option<String>),
+}
+
+pub enum Msg {
+    Loaded(Result<(MapState, String), String>),
+    Categories(Vec<Category>),
+    Ready(MapHandle),
+    Map(MapEvent),
+    ToggleLang,
+    Open(Panel),
+    CloseSelection,
+    Locate {
+        for_pin: bool,
+    },
+    Located {
+        lon: f64,
+        lat: f64,
+        accuracy: f64,
+        for_pin: bool,
+    },
+    LocateFailed(String),
+    Filed,
+    FlyToBox([f64; 4]),
+    FlyToPoint(f64, f64),
+    DataChanged,
+}
+
+/// The application.
+pub struct App {
+    lang: Lang,
+    pending: PendingState,
+    loaded: bool,
+    handle: Option<MapHandle>,
+    error: Option<String>,
+    categories: Vec<Category>,
+    revision: u32,
+    panel: Panel,
+    selected: Option<Rc<Hit>>,
+    pin: Option<(f64, f64)>,
+    attribution: String,
+    title: String,
+    notice: Option<String>,
+    _events: Option<(
+        web_sys::EventSource,
+        Closure<dyn FnMut(web_sys::MessageEvent)>,
+    )>,
+}
+
+async fn load_map() -> Result<(MapState, String), String> {
+    let text = api::get_text("/style.json")
+        .await
+        .map_err(|e| e.message())?;
+    let style = MapStyle::parse(&text).map_err(|e| e.to_string())?;
+    let tilejson = api::get_json(&style.source_url)
+        .await
+        .map_err(|e| e.message())?;
+    let source = Source::from_tilejson("citygis", &tilejson).ok_or("TileJSON without tiles")?;
+    let attribution = tilejson["attribution"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (w, h) = web_sys::window()
+        .map(|w| {
+            let n = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(800.0);
+            (n(w.inner_width()), n(w.inner_height()))
+        })
+        .unwrap_or((800.0, 600.0));
+    Ok((MapState::new(style, vec![source], w, h), attribution))
+}
+
+fn saved_lang() -> Lang {
+    let stored = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item("citygis-lang").ok().flatten());
+    if stored.as_deref() == Some("en") {
+        Lang::En
+    } else {
+        Lang::Vi
+    }
+}
+
+fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search.trim_start_matches('?').split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == name)
+            .then(|| js_sys::decode_uri_component(v).ok().map(String::from))
+            .flatten()
+    })
+}
+
+impl App {
+    fn with_map(&self, f: impl FnOnce(&mut MapController) -> Vec<MapEvent>) {
+        if let Some(h) = &self.handle {
+            MapController::update(h, f);
+        }
+    }
+
+    fn set_picking(&self, picking: bool) {
+        self.with_map(|me| {
+            me.picking = picking;
+            if !picking {
+                me.pin = None;
+            }
+            Vec::new()
+        });
+    }
+
+    fn listen_to_events(
+        ctx: &Context<Self>,
+    ) -> Option<(
+        web_sys::EventSource,
+        Closure<dyn FnMut(web_sys::MessageEvent)>,
+    )> {
+        let source = web_sys::EventSource::new("/api/events").ok()?;
+        let link = ctx.link().clone();
+        let closure = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+            link.send_message(Msg::DataChanged)
+        });
+        for kind in ["report.created", "report.updated", "report.removed"] {
+            let _ = source.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
+        }
+        Some((source, closure))
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            link.send_message(Msg::Loaded(load_map().await));
+        });
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(c) = api::categories().await {
+                link.send_message(Msg::Categories(c));
+            }
+        });
+        let lang = saved_lang();
+        set_document_lang(lang);
+        let panel = match query_param("tra-cuu") {
+            Some(code) if !code.is_empty() => Panel::Lookup(Some(code)),
+            _ => Panel::None,
+        };
+        Self {
+            lang,
+            pending: PendingState(Rc::new(RefCell::new(None))),
+            loaded: false,
+            handle: None,
+            error: None,
+            categories: Vec::new(),
+            revision: 0,
+            panel,
+            selected: None,
+            pin: None,
+            attribution: String::new(),
+            title: "CityGIS".into(),
+            notice: None,
+            _events: Self::listen_to_events(ctx),
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Loaded(Ok((state, attribution))) => {
+                self.title = state.style_title();
+                *self.pending.0.borrow_mut() = Some(state);
+                self.attribution = attribution;
+                self.loaded = true;
+            }
+            Msg::Loaded(Err(e)) => self.error = Some(e),
+            Msg::Categories(c) => self.categories = c,
+            Msg::Ready(handle) => {
+                self.handle = Some(handle);
+                if self.panel == Panel::Filing {
+                    self.set_picking(true);
+                }
+            }
+            Msg::Map(MapEvent::Selected(hit)) => {
+                self.selected = hit.map(Rc::new);
+                if self.selected.is_some() && self.panel == Panel::Layers {
+                    self.panel = Panel::None;
+                }
+            }
+            Msg::Map(MapEvent::Picked { lon, lat }) => self.pin = Some((lon, lat)),
+            Msg::Map(MapEvent::ViewChanged) => self.revision += 1,
+            Msg::ToggleLang => {
+                self.lang = self.lang.other();
+                set_document_lang(self.lang);
+                if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                    let _ = s.set_item("citygis-lang", self.lang.code());
+                }
+            }
+            Msg::Open(panel) => {
+                let panel = if panel == self.panel {
+                    Panel::None
+                } else {
+                    panel
+                };
+                self.set_picking(panel == Panel::Filing);
+                if panel == Panel::Filing {
+                    self.selected = None;
+                    self.with_map(|me| {
+                        me.selected = None;
+                        Vec::new()
+                    });
+                }
+                self.pin = None;
+                self.panel = panel;
+            }
+            Msg::CloseSelection => {
+                self.selected = None;
+                self.with_map(|me| {
+                    me.selected = None;
+                    Vec::new()
+                });
+            }
+            Msg::Locate { for_pin } => locate(ctx, for_pin),
+            Msg::Located {
+                lon,
+                lat,
+                accuracy,
+                for_pin,
+            } => {
+                self.with_map(|me| {
+                    me.me = Some((lon, lat, accuracy));
+                    me.fly_to(lon, lat, me.state.viewport.zoom.max(16.0));
+                    if for_pin {
+                        me.pin = Some((lon, lat));
+                    }
+                    Vec::new()
+                });
+                if for_pin {
+                    self.pin = Some((lon, lat));
+                }
+            }
+            Msg::LocateFailed(message) => self.notice = Some(message),
+            Msg::Filed => {
+                self.set_picking(false);
+                self.pin = None;
+                self.with_map(|me| {
+                    me.refresh_data();
+                    Vec::new()
+                });
+            }
+            Msg::FlyToBox(bbox) => self.with_map(|me| {
+                me.fly_to_bounds(bbox);
+                Vec::new()
+            }),
+            Msg::FlyToPoint(lon, lat) => self.with_map(|me| {
+                me.fly_to(lon, lat, 17.5);
+                Vec::new()
+            }),
+            Msg::DataChanged => self.with_map(|me| {
+                me.refresh_data();
+                Vec::new()
+            }),
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let lang = self.lang;
+        let link = ctx.link();
+        let open = |p: Panel| link.callback(move |_: MouseEvent| Msg::Open(p.clone()));
+        let map = if self.loaded {
+            html! {
+                <MapView
+                    state={self.pending.clone()}
+                    {lang}
+                    on_ready={link.callback(Msg::Ready)}
+                    on_event={link.callback(Msg::Map)}
+                    on_locate={link.callback(|_| Msg::Locate { for_pin: false })}
+                />
+            }
+        } else if let Some(e) = &self.error {
+            html! { <p class="map-error" role="alert">{ lang.t("Không tải được bản đồ: ", "The map could not load: ") }{ e.clone() }</p> }
+        } else {
+            html! { <p class="map-loading">{ lang.t("Đang tải bản đồ…", "Loading the map…") }</p> }
+        };
+        let side = match (&self.panel, &self.handle) {
+            (Panel::Layers, Some(handle)) => html! {
+                <LayerPanel handle={handle.clone()} {lang} categories={self.categories.clone()} revision={self.revision} />
+            },
+            (Panel::Filing, _) => html! {
+                <ReportForm {lang} categories={self.categories.clone()} pin={self.pin}
+                    on_gps={link.callback(|_| Msg::Locate { for_pin: true })}
+                    on_filed={link.callback(|_| Msg::Filed)}
+                    on_lookup={link.callback(|code| Msg::Open(Panel::Lookup(Some(code))))}
+                    on_close={link.callback(|_| Msg::Open(Panel::None))} />
+            },
+            (Panel::Lookup(code), _) => html! {
+                <Lookup {lang} categories={self.categories.clone()} code={code.clone()}
+                    on_show={link.callback(|(lon, lat)| Msg::FlyToPoint(lon, lat))}
+                    on_close={link.callback(|_| Msg::Open(Panel::None))} />
+            },
+            _ => Html::default(),
+        };
+        let popup = match (&self.selected, &self.handle) {
+            (Some(hit), Some(handle)) if self.panel != Panel::Filing => html! {
+                <FeaturePopup hit={hit.clone()} {lang} legend={handle.borrow().state.style.legend.clone()}
+                    categories={self.categories.clone()}
+                    on_close={link.callback(|_| Msg::CloseSelection)}
+                    on_lookup={link.callback(|code| Msg::Open(Panel::Lookup(Some(code))))} />
+            },
+            _ => Html::default(),
+        };
+        let pressed = |p: &Panel| {
+            if std::mem::discriminant(&self.panel) == std::mem::discriminant(p) {
+                "true"
+            } else {
+                "false"
+            }
+        };
+        html! {
+            <div class="app">
+                <header class="topbar">
+                    <h1 class="brand">{ self.title.clone() }</h1>
+                    <SearchBox {lang}
+                        on_place={link.callback(Msg::FlyToBox)}
+                        on_code={link.callback(|code| Msg::Open(Panel::Lookup(Some(code))))} />
+                    <nav class="actions" aria-label={lang.t("Chức năng", "Actions")}>
+                        <button type="button" id="btn-layers" aria-pressed={pressed(&Panel::Layers)} onclick={open(Panel::Layers)}>{ lang.t("Lớp", "Layers") }</button>
+                        <button type="button" id="btn-report" class="primary" aria-pressed={pressed(&Panel::Filing)} onclick={open(Panel::Filing)}>{ lang.t("Gửi phản ánh", "Report a problem") }</button>
+                        <button type="button" id="btn-lookup" aria-pressed={pressed(&Panel::Lookup(None))} onclick={open(Panel::Lookup(None))}>{ lang.t("Tra cứu", "Look up") }</button>
+                        <button type="button" id="btn-lang" lang={lang.other().code()} onclick={link.callback(|_| Msg::ToggleLang)}
+                            aria-label={lang.t("Switch to English", "Chuyển sang tiếng Việt")}>{ lang.t("EN", "VI") }</button>
+                    </nav>
+                </header>
+                <main class="map-area">
+                    { map }
+                    if self.panel == Panel::Filing {
+                        <p class="pick-hint" role="status">{ lang.t("Chạm vào bản đồ để đặt ghim tại nơi cần phản ánh", "Tap the map to put the pin where the problem is") }</p>
+                    }
+                    <p class="attribution">{ self.attribution.clone() }{" · "}<a href="/about.html">{ lang.t("Giới thiệu, dịch vụ dữ liệu", "About, data services") }</a></p>
+                    if let Some(n) = &self.notice {
+                        <p class="notice" role="alert">{ n.clone() }</p>
+                    }
+                </main>
+                <div class="side">{ side }{ popup }</div>
+            </div>
+        }
+    }
+}
+
+fn set_document_lang(lang: Lang) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", lang.code());
+    }
+}
+
+/// Asks the browser for the user's position.
+fn locate(ctx: &Context<App>, for_pin: bool) {
+    let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+        ctx.link().send_message(Msg::LocateFailed(
+            "Trình duyệt không hỗ trợ định vị (no geolocation)".into(),
+        ));
+        return;
+    };
+    let ok_link = ctx.link().clone();
+    let err_link = ctx.link().clone();
+    let ok = Closure::once_into_js(move |p: web_sys::Position| {
+        let c = p.coords();
+        ok_link.send_message(Msg::Located {
+            lon: c.longitude(),
+            lat: c.latitude(),
+            accuracy: c.accuracy(),
+            for_pin,
+        });
+    });
+    let err = Closure::once_into_js(move |e: web_sys::PositionError| {
+        err_link.send_message(Msg::LocateFailed(format!(
+            "Không lấy được vị trí (position unavailable): {}",
+            e.message()
+        )));
+    });
+    let _ =
+        geo.get_current_position_with_error_callback(ok.unchecked_ref(), Some(err.unchecked_ref()));
+}
+
+impl MapState {
+    /// The style's name (e.g. "CityGIS — Đồng Xoài").
+    pub fn style_title(&self) -> String {
+        self.style.name.clone()
+    }
+}

@@ -1,0 +1,34 @@
+//! CityGIS web map: a Yew application over a map engine written in Rust. `engine` draws our
+//! vector tiles on a canvas and knows nothing of Yew; `app` is the portal around it (panels,
+//! popups, the report form, the lookup page), in Vietnamese with an English toggle.
+
+pub mod app;
+pub mod engine;
+
+use wasm_bindgen::prelude::*;
+
+/// Starts the portal in the page's `#app` element.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    if let Some(root) = root {
+        yew::Renderer::<app::App>::with_root(root).render();
+    }
+}
+
+/// Timings for the budgets, as JSON: time to the first complete map (ms since the map started),
+/// paint times of recent frames (ms), tiles loaded.
+#[wasm_bindgen]
+pub fn citygis_stats() -> String {
+    app::map_controller::STATS.with(|s| {
+        let s = s.borrow();
+        serde_json::json!({
+            "first_complete_ms": s.first_complete_ms,
+            "paint_ms": s.paint_ms,
+            "tiles_loaded": s.tiles_loaded,
+        })
+        .to_string()
+    })
+}
