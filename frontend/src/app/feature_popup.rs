@@ -43,13 +43,12 @@ fn shown_value(lang: Lang, legend: Option<&LegendEntry>, key: &str, value: &str)
     if let Some(v) = value_label(lang, key, value) {
         return v.to_owned();
     }
-    if lang == Lang::Vi {
-        if let Some(item) = legend
+    if lang == Lang::Vi
+        && let Some(item) = legend
             .filter(|l| l.attribute.as_deref() == Some(key))
             .and_then(|l| l.items.iter().find(|i| i.value == value))
-        {
-            return item.label.clone();
-        }
+    {
+        return item.label.clone();
     }
     value.to_owned()
 }

@@ -44,6 +44,7 @@ struct Fly {
 /// Timings for the budgets (read by `citygis_stats()`).
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
+    /// Milliseconds from the page's navigation start to the first map with every tile drawn.
     pub first_complete_ms: Option<f64>,
     pub paint_ms: Vec<f64>,
     pub tiles_loaded: u32,
@@ -81,7 +82,6 @@ pub struct MapController {
     /// The user's position from the browser (lon, lat, accuracy m).
     pub me: Option<(f64, f64, f64)>,
     on_event: Callback<MapEvent>,
-    started: f64,
 }
 
 fn now() -> f64 {
@@ -133,7 +133,6 @@ impl MapController {
                 dragging_pin: false,
                 me: None,
                 on_event,
-                started: now(),
             })
         });
         {
@@ -171,12 +170,11 @@ impl MapController {
         if self.frame_pending {
             return;
         }
-        if let (Some(w), Some(c)) = (web_sys::window(), &self.frame_closure) {
-            if w.request_animation_frame(c.as_ref().unchecked_ref())
+        if let (Some(w), Some(c)) = (web_sys::window(), &self.frame_closure)
+            && w.request_animation_frame(c.as_ref().unchecked_ref())
                 .is_ok()
-            {
-                self.frame_pending = true;
-            }
+        {
+            self.frame_pending = true;
         }
     }
 
@@ -258,7 +256,8 @@ impl MapController {
         self.paint_overlays();
         let took = now() - start;
         let complete = self.state.is_complete();
-        let since_start = now() - self.started;
+        // performance.now() counts from the page's navigation start.
+        let since_navigation = now();
         STATS.with(|s| {
             let mut s = s.borrow_mut();
             s.paint_ms.push(took);
@@ -266,7 +265,7 @@ impl MapController {
                 s.paint_ms.remove(0);
             }
             if complete && s.first_complete_ms.is_none() {
-                s.first_complete_ms = Some(since_start);
+                s.first_complete_ms = Some(since_navigation);
             }
         });
         let _ = self
@@ -463,11 +462,12 @@ impl MapController {
                 let (a, b) = (me.pointers[0], me.pointers[1]);
                 let dist = (a.1 - b.1).hypot(a.2 - b.2);
                 let (mx, my) = ((a.1 + b.1) / 2.0, (a.2 + b.2) / 2.0);
-                if let Some(start) = me.pinch {
-                    if start > 0.0 && dist > 0.0 {
-                        let z = me.state.viewport.zoom + (dist / start).log2();
-                        me.state.viewport.zoom_around(mx, my, z);
-                    }
+                if let Some(start) = me.pinch
+                    && start > 0.0
+                    && dist > 0.0
+                {
+                    let z = me.state.viewport.zoom + (dist / start).log2();
+                    me.state.viewport.zoom_around(mx, my, z);
                 }
                 me.pinch = Some(dist);
                 me.state.viewport.pan_by((x - px) / 2.0, (y - py) / 2.0);
@@ -514,16 +514,17 @@ impl MapController {
                 me.glide = me.drag.release(t);
                 return Vec::new();
             }
-            if let Some((t1, x1, y1)) = me.last_click {
-                if t - t1 < 350.0 && (x - x1).hypot(y - y1) < 30.0 {
-                    me.last_click = None;
-                    let z = me.state.viewport.zoom + 1.0;
-                    let mut target = me.state.viewport.clone();
-                    target.zoom_around(x, y, z);
-                    let (lon, lat) = target.center_lon_lat();
-                    me.fly_to(lon, lat, z);
-                    return Vec::new();
-                }
+            if let Some((t1, x1, y1)) = me.last_click
+                && t - t1 < 350.0
+                && (x - x1).hypot(y - y1) < 30.0
+            {
+                me.last_click = None;
+                let z = me.state.viewport.zoom + 1.0;
+                let mut target = me.state.viewport.clone();
+                target.zoom_around(x, y, z);
+                let (lon, lat) = target.center_lon_lat();
+                me.fly_to(lon, lat, z);
+                return Vec::new();
             }
             me.last_click = Some((t, x, y));
             me.click(x, y, e.pointer_type() != "mouse")
@@ -537,15 +538,15 @@ impl MapController {
             return vec![MapEvent::Picked { lon, lat }];
         }
         let hit = self.state.feature_at(x, y, if touch { 10.0 } else { 4.0 });
-        if let Some(h) = &hit {
-            if h.feature.is_cluster() {
-                let z = (self.state.viewport.zoom + 2.0).min(18.0);
-                let mut target = self.state.viewport.clone();
-                target.zoom_around(x, y, z);
-                let (lon, lat) = target.center_lon_lat();
-                self.fly_to(lon, lat, z);
-                return Vec::new();
-            }
+        if let Some(h) = &hit
+            && h.feature.is_cluster()
+        {
+            let z = (self.state.viewport.zoom + 2.0).min(18.0);
+            let mut target = self.state.viewport.clone();
+            target.zoom_around(x, y, z);
+            let (lon, lat) = target.center_lon_lat();
+            self.fly_to(lon, lat, z);
+            return Vec::new();
         }
         self.selected = hit.clone();
         vec![MapEvent::Selected(hit)]

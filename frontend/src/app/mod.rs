@@ -61,6 +61,12 @@ pub enum Msg {
     DataChanged,
 }
 
+/// The server's event stream and the listener that refreshes report tiles on each event.
+type LiveEvents = (
+    web_sys::EventSource,
+    Closure<dyn FnMut(web_sys::MessageEvent)>,
+);
+
 /// The application.
 pub struct App {
     lang: Lang,
@@ -76,10 +82,9 @@ pub struct App {
     attribution: String,
     title: String,
     notice: Option<String>,
-    _events: Option<(
-        web_sys::EventSource,
-        Closure<dyn FnMut(web_sys::MessageEvent)>,
-    )>,
+    /// The report form has just stored a report.
+    filed: bool,
+    _events: Option<LiveEvents>,
 }
 
 async fn load_map() -> Result<(MapState, String), String> {
@@ -142,12 +147,7 @@ impl App {
         });
     }
 
-    fn listen_to_events(
-        ctx: &Context<Self>,
-    ) -> Option<(
-        web_sys::EventSource,
-        Closure<dyn FnMut(web_sys::MessageEvent)>,
-    )> {
+    fn listen_to_events(ctx: &Context<Self>) -> Option<LiveEvents> {
         let source = web_sys::EventSource::new("/api/events").ok()?;
         let link = ctx.link().clone();
         let closure = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
@@ -195,6 +195,7 @@ impl Component for App {
             attribution: String::new(),
             title: "CityGIS".into(),
             notice: None,
+            filed: false,
             _events: Self::listen_to_events(ctx),
         }
     }
@@ -245,6 +246,7 @@ impl Component for App {
                     });
                 }
                 self.pin = None;
+                self.filed = false;
                 self.panel = panel;
             }
             Msg::CloseSelection => {
@@ -275,6 +277,7 @@ impl Component for App {
             }
             Msg::LocateFailed(message) => self.notice = Some(message),
             Msg::Filed => {
+                self.filed = true;
                 self.set_picking(false);
                 self.pin = None;
                 self.with_map(|me| {
@@ -368,7 +371,7 @@ impl Component for App {
                 </header>
                 <main class="map-area">
                     { map }
-                    if self.panel == Panel::Filing {
+                    if self.panel == Panel::Filing && self.pin.is_none() && !self.filed {
                         <p class="pick-hint" role="status">{ lang.t("Chạm vào bản đồ để đặt ghim tại nơi cần phản ánh", "Tap the map to put the pin where the problem is") }</p>
                     }
                     <p class="attribution">{ self.attribution.clone() }{" · "}<a href="/about.html">{ lang.t("Giới thiệu, dịch vụ dữ liệu", "About, data services") }</a></p>

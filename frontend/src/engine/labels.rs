@@ -31,7 +31,7 @@ impl LabelCandidate {
 /// The labels to draw, in drawing order; duplicates of the same text within `REPEAT_PX` are
 /// dropped (a ward or street split across tiles is named once per screenful).
 pub fn place(mut candidates: Vec<LabelCandidate>, width: f64, height: f64) -> Vec<LabelCandidate> {
-    candidates.sort_by(|a, b| b.priority.cmp(&a.priority));
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.priority));
     let mut placed: RTree<Rectangle<[f64; 2]>> = RTree::new();
     let mut kept: Vec<LabelCandidate> = Vec::new();
     for c in candidates {

@@ -136,21 +136,20 @@ pub fn paint(
                         );
                         if let (Some(name), Geometry::Polygon(_) | Geometry::MultiPolygon(_)) =
                             (f.text("name"), &f.geometry)
+                            && let Some(pt) = f.geometry.interior_point()
                         {
-                            if let Some(pt) = f.geometry.interior_point() {
-                                let (x, y) = place.at(pt.x(), pt.y());
-                                let width = ctx
-                                    .measure_text(&name)
-                                    .map_or(name.len() as f64 * 7.0, |m| m.width());
-                                label_candidates.push(LabelCandidate {
-                                    text: name,
-                                    x,
-                                    y,
-                                    width,
-                                    height: 14.0,
-                                    priority: 10,
-                                });
-                            }
+                            let (x, y) = place.at(pt.x(), pt.y());
+                            let width = ctx
+                                .measure_text(&name)
+                                .map_or(name.len() as f64 * 7.0, |m| m.width());
+                            label_candidates.push(LabelCandidate {
+                                text: name,
+                                x,
+                                y,
+                                width,
+                                height: 14.0,
+                                priority: 10,
+                            });
                         }
                     }
                     ctx.set_global_alpha(opacity.number(&empty, zoom, 1.0) * user_opacity);
@@ -172,25 +171,24 @@ pub fn paint(
                             &f.geometry,
                             place,
                         );
-                        if zoom >= 14.0 {
-                            if let (Some(name), Geometry::LineString(l)) =
+                        if zoom >= 14.0
+                            && let (Some(name), Geometry::LineString(l)) =
                                 (f.text("name"), &f.geometry)
-                            {
-                                let coords: Vec<_> = l.coords().collect();
-                                if let Some(mid) = coords.get(coords.len() / 2) {
-                                    let (x, y) = place.at(mid.x, mid.y);
-                                    let w = ctx
-                                        .measure_text(&name)
-                                        .map_or(name.len() as f64 * 7.0, |m| m.width());
-                                    label_candidates.push(LabelCandidate {
-                                        text: name,
-                                        x,
-                                        y,
-                                        width: w,
-                                        height: 14.0,
-                                        priority: 5,
-                                    });
-                                }
+                        {
+                            let coords: Vec<_> = l.coords().collect();
+                            if let Some(mid) = coords.get(coords.len() / 2) {
+                                let (x, y) = place.at(mid.x, mid.y);
+                                let w = ctx
+                                    .measure_text(&name)
+                                    .map_or(name.len() as f64 * 7.0, |m| m.width());
+                                label_candidates.push(LabelCandidate {
+                                    text: name,
+                                    x,
+                                    y,
+                                    width: w,
+                                    height: 14.0,
+                                    priority: 5,
+                                });
                             }
                         }
                     }

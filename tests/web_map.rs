@@ -1,0 +1,560 @@
+//! The web map end to end: the real server on the demo city, the built WebAssembly portal, and
+//! Debian's Chromium driven through chromedriver (WebDriver). Each step saves a screenshot in
+//! `target/e2e-artifacts/`. Needs `cargo xtask frontend` first (`cargo xtask test` does it).
+
+mod support;
+
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{Server, get, repo_root};
+
+/// chromedriver, killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_driver() -> Driver {
+    let wasm = repo_root().join("www/pkg/citygis_bg.wasm");
+    assert!(
+        wasm.exists(),
+        "{} is missing: build the web map with `cargo xtask frontend` (`cargo xtask test` does)",
+        wasm.display()
+    );
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian package chromium-driver) must be installed");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        _profile: tempfile::tempdir().unwrap(),
+    }
+}
+
+async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--hide-scrollbars",
+                format!("--window-size={width},{height}"),
+                format!("--user-data-dir={}", driver._profile.path().display()),
+            ]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session")
+}
+
+fn artifacts() -> PathBuf {
+    let dir = repo_root().join("target/e2e-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Saves a screenshot and returns it decoded.
+async fn snapshot(client: &Client, name: &str) -> image::RgbaImage {
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join(format!("{name}.png")), &png).unwrap();
+    image::load_from_memory(&png).unwrap().to_rgba8()
+}
+
+/// Waits until the map has every tile of its view drawn.
+async fn wait_for_map(client: &Client) -> Element {
+    let canvas = client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#map-canvas"))
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if canvas.attr("data-complete").await.unwrap().as_deref() == Some("true") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the map never completed its view"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // One more frame so the last tile is painted.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    canvas
+}
+
+async fn page_errors(client: &Client) -> Vec<String> {
+    let v = client
+        .execute("return window.citygisErrors || ['no error hook']", vec![])
+        .await
+        .unwrap();
+    serde_json::from_value(v).unwrap()
+}
+
+fn hex(color: &str) -> [u8; 3] {
+    let c = color.trim_start_matches('#');
+    let n = |i: usize| u8::from_str_radix(&c[i..i + 2], 16).unwrap();
+    [n(0), n(2), n(4)]
+}
+
+fn near(pixel: &image::Rgba<u8>, rgb: [u8; 3], tolerance: i32) -> bool {
+    (0..3).all(|i| (i32::from(pixel[i]) - i32::from(rgb[i])).abs() <= tolerance)
+}
+
+/// Whether any pixel within `r` of (x, y) has the colour.
+fn colour_around(img: &image::RgbaImage, x: f64, y: f64, r: i32, rgb: [u8; 3]) -> bool {
+    let (cx, cy) = (x.round() as i32, y.round() as i32);
+    (-r..=r).any(|dx| {
+        (-r..=r).any(|dy| {
+            let (px, py) = (cx + dx, cy + dy);
+            px >= 0
+                && py >= 0
+                && (px as u32) < img.width()
+                && (py as u32) < img.height()
+                && near(img.get_pixel(px as u32, py as u32), rgb, 12)
+        })
+    })
+}
+
+/// A demo camera far from other cameras (so its pixels are its own): (name, kind, lon, lat).
+fn lonely_camera() -> (String, String, f64, f64) {
+    let text = std::fs::read_to_string(repo_root().join("data/cameras.geojson")).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let cams: Vec<(String, String, f64, f64)> = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let c = &f["geometry"]["coordinates"];
+            let p = &f["properties"];
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                p["kind"].as_str().unwrap().to_owned(),
+                c[0].as_f64().unwrap(),
+                c[1].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let nearest = |i: usize| {
+        cams.iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, c)| ((c.2 - cams[i].2) * 109_000.0).hypot((c.3 - cams[i].3) * 110_600.0))
+            .fold(f64::INFINITY, f64::min)
+    };
+    let best = (0..cams.len().min(300))
+        .max_by(|a, b| nearest(*a).total_cmp(&nearest(*b)))
+        .unwrap();
+    cams[best].clone()
+}
+
+/// The colour the server's style gives a camera kind.
+fn camera_colour(server: &Server, kind: &str) -> [u8; 3] {
+    let style = get(&server.url("/style.json"), &[]).json();
+    let legend = style["metadata"]["citygis:legend"].as_array().unwrap();
+    let cameras = legend.iter().find(|l| l["layer"] == "cameras").unwrap();
+    let item = cameras["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["value"] == kind)
+        .unwrap();
+    hex(item["color"].as_str().unwrap())
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn the_map_draws_a_camera_names_it_on_click_and_hides_it_with_its_layer() {
+    let server = Server::start(&[]);
+    let driver = start_driver();
+    runtime().block_on(async {
+        let client = browser(&driver, 1280, 800).await;
+        let (name, kind, lon, lat) = lonely_camera();
+        client
+            .goto(&server.url(&format!("/#18/{lat}/{lon}/wards,cameras")))
+            .await
+            .unwrap();
+        let canvas = wait_for_map(&client).await;
+        let (x, y, w, h) = canvas.rectangle().await.unwrap();
+        let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+        let img = snapshot(&client, "01-map-camera").await;
+        let colour = camera_colour(&server, &kind);
+        assert!(
+            colour_around(&img, cx, cy, 3, colour),
+            "camera {name} ({kind}) is drawn at the centre"
+        );
+
+        canvas.click().await.unwrap();
+        let title = client
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css("#popup-title"))
+            .await
+            .unwrap();
+        assert_eq!(title.text().await.unwrap(), name);
+        snapshot(&client, "02-camera-popup").await;
+
+        client
+            .find(Locator::Css("#btn-layers"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .wait()
+            .for_element(Locator::Css("#layer-cameras"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let img = snapshot(&client, "03-cameras-off").await;
+        assert!(
+            !colour_around(&img, cx, cy, 3, colour),
+            "with the layer off the camera is gone"
+        );
+        assert!(
+            client
+                .current_url()
+                .await
+                .unwrap()
+                .as_str()
+                .ends_with("/wards"),
+            "the hash lists the visible layers"
+        );
+        assert_eq!(page_errors(&client).await, Vec::<String>::new());
+        client.close().await.unwrap();
+    });
+}
+
+/// (zoom, lat, lon) from a URL's hash.
+fn hash_view(url: &str) -> (f64, f64, f64) {
+    let hash = url.split_once('#').expect("the URL has a hash").1;
+    let parts: Vec<f64> = hash
+        .split('/')
+        .take(3)
+        .map(|p| p.parse().unwrap())
+        .collect();
+    (parts[0], parts[1], parts[2])
+}
+
+#[test]
+fn dragging_and_zooming_change_the_url_hash() {
+    let server = Server::start(&[]);
+    let driver = start_driver();
+    runtime().block_on(async {
+        let client = browser(&driver, 1280, 800).await;
+        client.goto(&server.url("/#14/11.535/106.9")).await.unwrap();
+        let canvas = wait_for_map(&client).await;
+        let (z0, lat0, lon0) = hash_view(client.current_url().await.unwrap().as_str());
+        let drag = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: canvas.clone(),
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(250)),
+                x: 150.0,
+                y: 0.0,
+            })
+            .then(PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(250)),
+                x: 150.0,
+                y: 100.0,
+            })
+            .then(PointerAction::Pause {
+                duration: Duration::from_millis(200),
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        client.perform_actions(drag).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (z1, lat1, lon1) = hash_view(client.current_url().await.unwrap().as_str());
+        assert_eq!(z1, z0);
+        assert!(
+            lon1 < lon0,
+            "dragging right moves the view west: {lon0} → {lon1}"
+        );
+        assert!(
+            lat1 > lat0,
+            "dragging down moves the view north: {lat0} → {lat1}"
+        );
+        snapshot(&client, "04-dragged").await;
+
+        client
+            .find(Locator::Css("#zoom-in"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let (z2, ..) = hash_view(client.current_url().await.unwrap().as_str());
+        assert_eq!(z2, z0 + 1.0, "the + button zooms in one level");
+        canvas.send_keys("-").await.unwrap();
+        canvas.send_keys("-").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        let (z3, ..) = hash_view(client.current_url().await.unwrap().as_str());
+        assert!(z3 < z2, "the − key zooms out");
+        snapshot(&client, "05-zoomed").await;
+
+        // The hash reopens the same view.
+        let url = client.current_url().await.unwrap();
+        client.goto(url.as_str()).await.unwrap();
+        client.refresh().await.unwrap();
+        wait_for_map(&client).await;
+        assert_eq!(
+            hash_view(client.current_url().await.unwrap().as_str()),
+            hash_view(url.as_str())
+        );
+        assert_eq!(page_errors(&client).await, Vec::<String>::new());
+        client.close().await.unwrap();
+    });
+}
+
+#[test]
+fn filing_a_report_through_the_form_gives_a_code_and_draws_it() {
+    let server = Server::start(&[]);
+    let driver = start_driver();
+    runtime().block_on(async {
+        let client = browser(&driver, 1280, 800).await;
+        // An empty corner of the city, reports only.
+        let (lon, lat) = (106.8425, 11.5880);
+        client
+            .goto(&server.url(&format!("/#18/{lat}/{lon}/reports")))
+            .await
+            .unwrap();
+        let canvas = wait_for_map(&client).await;
+        let (x, y, w, h) = canvas.rectangle().await.unwrap();
+        let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+        let red = hex("#e03131");
+        let before = snapshot(&client, "06-before-filing").await;
+        assert!(
+            !colour_around(&before, cx, cy, 4, red),
+            "no report there yet"
+        );
+
+        client
+            .find(Locator::Css("#btn-report"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .wait()
+            .for_element(Locator::Css("#report-form"))
+            .await
+            .unwrap();
+        canvas.click().await.unwrap();
+        client
+            .wait()
+            .for_element(Locator::Css("#pin-place"))
+            .await
+            .unwrap();
+        // Sent without a category: the server's error appears next to the field, in Vietnamese.
+        client
+            .find(Locator::Css("#report-description"))
+            .await
+            .unwrap()
+            .send_keys("Đèn đường hỏng, tối om cả đoạn")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#report-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let error = client
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css("#error-category"))
+            .await
+            .unwrap();
+        let message = error.text().await.unwrap();
+        assert!(message.contains("Vui lòng chọn loại phản ánh"), "{message}");
+        snapshot(&client, "07-form-error").await;
+
+        client
+            .find(Locator::Css("#report-category"))
+            .await
+            .unwrap()
+            .select_by_value("street_lighting")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#report-phone"))
+            .await
+            .unwrap()
+            .send_keys("0912345678")
+            .await
+            .unwrap();
+        client
+            .find(Locator::Css("#report-submit"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let code = client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#tracking-code"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(code.starts_with("DX-"), "{code}");
+        snapshot(&client, "08-tracking-code").await;
+
+        let report = get(&server.url(&format!("/api/reports/{code}")), &[]);
+        assert_eq!(report.status, 200);
+        let doc = report.json();
+        assert_eq!(doc["properties"]["category"], "street_lighting");
+        let c = &doc["geometry"]["coordinates"];
+        assert!(
+            (c[0].as_f64().unwrap() - lon).abs() < 1e-4
+                && (c[1].as_f64().unwrap() - lat).abs() < 1e-4,
+            "{c}"
+        );
+        assert!(
+            !report.body.windows(10).any(|w| w == b"0912345678"),
+            "the phone stays private"
+        );
+
+        // The map fetches the changed tiles and draws the new report where it was filed.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let img = snapshot(&client, "09-report-on-map").await;
+            if colour_around(&img, cx, cy, 4, red) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the new report never appeared on the map"
+            );
+        }
+        // The lookup page shows its status and history.
+        client
+            .find(Locator::Css("#report-done button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let found = client
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css("#lookup-result"))
+            .await
+            .unwrap();
+        let text = found.text().await.unwrap();
+        assert!(text.contains(&code) && text.contains("Mới gửi"), "{text}");
+        snapshot(&client, "10-lookup").await;
+        assert_eq!(page_errors(&client).await, Vec::<String>::new());
+        client.close().await.unwrap();
+    });
+}
+
+/// The budgets of the README, measured (not asserted: speed is for benchmarks): time to the
+/// first complete map and paint times while panning over the densest part of the demo city.
+/// Writes `target/e2e-artifacts/budgets.json`.
+#[test]
+fn budgets_are_measured_while_panning_the_city_centre() {
+    let server = Server::start(&[]);
+    let driver = start_driver();
+    runtime().block_on(async {
+        let client = browser(&driver, 1280, 800).await;
+        client.goto(&server.url("/#15/11.535/106.9")).await.unwrap();
+        let canvas = wait_for_map(&client).await;
+        let first: Value = client.execute("return window.citygisStats()", vec![]).await.unwrap();
+        let mut pan = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement { element: canvas.clone(), duration: None, x: 0.0, y: 0.0 })
+            .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT });
+        for i in 0..40 {
+            let dx = if (i / 10) % 2 == 0 { 12.0 } else { -12.0 };
+            pan = pan.then(PointerAction::MoveBy { duration: Some(Duration::from_millis(16)), x: dx, y: 4.0 });
+        }
+        pan = pan.then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        client.perform_actions(pan).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let after: Value = client.execute("return window.citygisStats()", vec![]).await.unwrap();
+        let first_complete = first["first_complete_ms"].as_f64().expect("the map completed");
+        let before = first["paint_ms"].as_array().unwrap().len();
+        let mut frames: Vec<f64> = after["paint_ms"].as_array().unwrap()[before..].iter().filter_map(Value::as_f64).collect();
+        assert!(frames.len() >= 10, "panning painted frames: {}", frames.len());
+        frames.sort_by(f64::total_cmp);
+        let p = |q: f64| frames[((frames.len() - 1) as f64 * q).round() as usize];
+        let report = json!({
+            "first_complete_ms": first_complete,
+            "pan_frames": frames.len(),
+            "pan_paint_ms_p50": p(0.5),
+            "pan_paint_ms_p95": p(0.95),
+            "pan_paint_ms_max": p(1.0),
+            "viewport": "1280x800 (map 1280x~750), zoom 15, city centre, all layers, headless Chromium (software rendering)",
+        });
+        println!("budgets: {report}");
+        std::fs::write(artifacts().join("budgets.json"), serde_json::to_vec_pretty(&report).unwrap()).unwrap();
+        snapshot(&client, "11-panned-centre").await;
+        assert_eq!(page_errors(&client).await, Vec::<String>::new());
+        client.close().await.unwrap();
+    });
+}
