@@ -94,6 +94,10 @@ pub fn value_label(lang: Lang, key: &str, value: &str) -> Option<&'static str> {
         ("class", "provincial") => lang.t("Đường tỉnh", "Provincial road"),
         ("class", "main") => lang.t("Đường chính", "Main street"),
         ("class", "local") => lang.t("Đường nội thị", "Local street"),
+        ("site", "intersection") => lang.t("Nút giao thông", "Intersection"),
+        ("site", "market") => lang.t("Chợ", "Market"),
+        ("site", "public_place") => lang.t("Nơi công cộng", "Public place"),
+        ("site", "road") => lang.t("Dọc tuyến đường", "Along a road"),
         ("position", "approximate") => {
             lang.t("Gần đúng (dữ liệu minh họa)", "Approximate (demo data)")
         }

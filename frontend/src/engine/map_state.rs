@@ -66,6 +66,8 @@ pub struct Hit {
     pub layer: String,
     pub feature: TileFeature,
     pub tile: TileId,
+    /// The tile layer's extent (tile units per tile side).
+    pub extent: f64,
     /// Where the feature is: a point's own position, else the pointer's.
     pub lon: f64,
     pub lat: f64,
@@ -212,6 +214,7 @@ impl MapState {
                         layer: layer.source_layer.clone(),
                         feature,
                         tile: *tile,
+                        extent: tile_layer.extent,
                         lon,
                         lat,
                     });

@@ -4,7 +4,6 @@
 use super::labels::{self, LabelCandidate};
 use super::map_state::{Hit, MapState};
 use super::style::Paint;
-use super::tile_id::TileId;
 use super::vector_tile::TileFeature;
 use geo::{Geometry, InteriorPoint, LineString};
 use std::collections::BTreeMap;
@@ -260,12 +259,11 @@ fn draw_highlight(
     map: &MapState,
     hit: &Hit,
 ) -> Result<(), JsValue> {
-    let (left, top, size) = map.viewport.tile_rect(TileId { ..hit.tile });
-    let extent = 4096.0;
+    let (left, top, size) = map.viewport.tile_rect(hit.tile);
     let place = Placement {
         left,
         top,
-        k: size / extent,
+        k: size / hit.extent,
     };
     ctx.set_stroke_style_str("#1f2933");
     ctx.set_line_width(3.0);
