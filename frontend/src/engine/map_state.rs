@@ -87,7 +87,7 @@ impl MapState {
     /// A map with one source named in the style (plus any others added later).
     pub fn new(style: MapStyle, sources: Vec<Source>, width: f64, height: f64) -> Self {
         let (lon, lat, zoom) = style.center;
-        let filters = ViewFilters::new(&style.source_layers());
+        let filters = ViewFilters::new(style.source_layers());
         Self {
             viewport: Viewport::new(lon, lat, zoom, width, height),
             style,

@@ -69,6 +69,27 @@ fn points_of(geometry: &Geometry<f64>) -> Vec<(f64, f64)> {
     }
 }
 
+/// A label centred on (x, y), measured in the current font.
+fn candidate(
+    ctx: &CanvasRenderingContext2d,
+    text: String,
+    x: f64,
+    y: f64,
+    priority: i32,
+) -> LabelCandidate {
+    let width = ctx
+        .measure_text(&text)
+        .map_or(text.len() as f64 * 7.0, |m| m.width());
+    LabelCandidate {
+        text,
+        x,
+        y,
+        width,
+        height: 14.0,
+        priority,
+    }
+}
+
 fn new_path() -> Path2d {
     Path2d::new().expect("Path2D is available in every browser that runs WebAssembly")
 }
@@ -138,17 +159,7 @@ pub fn paint(
                             && let Some(pt) = f.geometry.interior_point()
                         {
                             let (x, y) = place.at(pt.x(), pt.y());
-                            let width = ctx
-                                .measure_text(&name)
-                                .map_or(name.len() as f64 * 7.0, |m| m.width());
-                            label_candidates.push(LabelCandidate {
-                                text: name,
-                                x,
-                                y,
-                                width,
-                                height: 14.0,
-                                priority: 10,
-                            });
+                            label_candidates.push(candidate(ctx, name, x, y, 10));
                         }
                     }
                     ctx.set_global_alpha(opacity.number(&empty, zoom, 1.0) * user_opacity);
@@ -177,17 +188,7 @@ pub fn paint(
                             let coords: Vec<_> = l.coords().collect();
                             if let Some(mid) = coords.get(coords.len() / 2) {
                                 let (x, y) = place.at(mid.x, mid.y);
-                                let w = ctx
-                                    .measure_text(&name)
-                                    .map_or(name.len() as f64 * 7.0, |m| m.width());
-                                label_candidates.push(LabelCandidate {
-                                    text: name,
-                                    x,
-                                    y,
-                                    width: w,
-                                    height: 14.0,
-                                    priority: 5,
-                                });
+                                label_candidates.push(candidate(ctx, name, x, y, 5));
                             }
                         }
                     }

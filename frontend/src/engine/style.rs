@@ -222,6 +222,15 @@ impl Expr {
     }
 }
 
+/// The comma list of layer names at the end of a tile-set URL.
+fn layer_list(url: &str) -> Vec<String> {
+    let list = url.rsplit('/').next().unwrap_or_default();
+    list.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 fn json_key(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -292,6 +301,8 @@ pub struct MapStyle {
     pub center: (f64, f64, f64),
     /// URL of the vector source's TileJSON.
     pub source_url: String,
+    /// The layer names listed at the end of `source_url` (`…/tiles/wards,cameras`).
+    source_layers: Vec<String>,
 }
 
 impl MapStyle {
@@ -373,17 +384,14 @@ impl MapStyle {
             layers,
             legend,
             center,
+            source_layers: layer_list(&source_url),
             source_url,
         })
     }
 
     /// The names of the source layers, in the order the server lists them in the tile URL.
-    pub fn source_layers(&self) -> Vec<String> {
-        let list = self.source_url.rsplit('/').next().unwrap_or_default();
-        list.split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
+    pub fn source_layers(&self) -> &[String] {
+        &self.source_layers
     }
 
     /// A layer's legend.

@@ -70,14 +70,7 @@ impl<T> TileCache<T> {
     /// Records that a request for the tile is on its way.
     pub fn start_loading(&mut self, id: TileId) {
         let generation = self.generation;
-        let clock = self.tick();
-        let e = self.entries.entry(id).or_insert(Entry {
-            tile: None,
-            loading: false,
-            failed: false,
-            generation,
-            last_used: clock,
-        });
+        let e = self.entry(id, generation);
         e.loading = true;
         e.failed = false;
         e.generation = generation;
@@ -85,20 +78,12 @@ impl<T> TileCache<T> {
 
     /// Stores a loaded tile (fetched for `generation`).
     pub fn insert(&mut self, id: TileId, tile: T, generation: u32) {
-        let clock = self.tick();
-        let e = self.entries.entry(id).or_insert(Entry {
-            tile: None,
-            loading: false,
-            failed: false,
-            generation,
-            last_used: clock,
-        });
+        let e = self.entry(id, generation);
         e.tile = Some(Rc::new(tile));
         e.loading = false;
         e.failed = false;
         // A reply for an older generation still draws, but is fetched again.
         e.generation = generation;
-        e.last_used = clock;
     }
 
     /// Records a failed request; the tile is not asked again until the next generation.
@@ -191,6 +176,20 @@ impl<T> TileCache<T> {
         for (_, id) in candidates.into_iter().take(excess) {
             self.entries.remove(&id);
         }
+    }
+
+    /// The tile's entry, created empty when missing, marked as just used.
+    fn entry(&mut self, id: TileId, generation: u32) -> &mut Entry<T> {
+        let clock = self.tick();
+        let e = self.entries.entry(id).or_insert(Entry {
+            tile: None,
+            loading: false,
+            failed: false,
+            generation,
+            last_used: clock,
+        });
+        e.last_used = clock;
+        e
     }
 
     fn tick(&mut self) -> u64 {
