@@ -20,6 +20,56 @@ pub fn demo_config() -> PathBuf {
     repo_root().join("data/city.toml")
 }
 
+/// The demo city's configuration written into `dir` with `extra` TOML appended (e.g. a `[base]`
+/// section); the layer files stay those of `data/`.
+pub fn demo_config_with(dir: &Path, extra: &str) -> PathBuf {
+    let data = repo_root().join("data");
+    let text = std::fs::read_to_string(demo_config())
+        .unwrap()
+        .replace("file = \"", &format!("file = \"{}/", data.display()));
+    let config = dir.join("city.toml");
+    std::fs::write(&config, format!("{text}\n{extra}\n")).unwrap();
+    config
+}
+
+/// A lake in the south-west of the demo city, away from the planning zones: (west, south, east,
+/// north) in degrees.
+pub const LAKE: [f64; 4] = [106.845, 11.49, 106.87, 11.51];
+
+/// An MBTiles file of vector tiles made by GDAL (`ogr2ogr -f MBTILES`, zooms 8–14) with one
+/// layer, `water`, holding the lake "Hồ thử nghiệm". Needs `gdal-bin`.
+pub fn gdal_base_mbtiles(dir: &Path) -> PathBuf {
+    let [w, s, e, n] = LAKE;
+    let geojson = dir.join("water.geojson");
+    std::fs::write(
+        &geojson,
+        serde_json::json!({
+            "type": "FeatureCollection",
+            "features": [{
+                "type": "Feature",
+                "properties": { "name": "Hồ thử nghiệm" },
+                "geometry": { "type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]] }
+            }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let file = dir.join("base.mbtiles");
+    let out = Command::new("ogr2ogr")
+        .args(["-f", "MBTILES"])
+        .arg(&file)
+        .arg(&geojson)
+        .args(["-nln", "water", "-dsco", "MINZOOM=8", "-dsco", "MAXZOOM=14"])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run ogr2ogr ({e}): apt-get install gdal-bin"));
+    assert!(
+        out.status.success(),
+        "ogr2ogr failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    file
+}
+
 /// A running server, killed when dropped. Its data store lives in a temporary folder of its own.
 pub struct Server {
     child: Child,

@@ -18,6 +18,9 @@ pub struct CityConfig {
     /// Citizens' field reports; absent for a deployment that only serves map layers.
     #[serde(default)]
     pub reports: Option<ReportsConfig>,
+    /// A base map drawn beneath the layers; the layers alone when absent.
+    #[serde(default)]
+    pub base: Option<BaseMapConfig>,
     /// Folder that layer `file` paths are relative to (the config file's folder).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -99,6 +102,27 @@ pub struct CategoryConfig {
     /// Agency that handles it by default.
     #[serde(default)]
     pub agency: Option<String>,
+}
+
+/// The base map: an MBTiles file (vector or raster tiles) or a raster XYZ URL, one of the two.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseMapConfig {
+    /// MBTiles file, relative to the config file; served at `/tiles/base`.
+    #[serde(default)]
+    pub mbtiles: Option<PathBuf>,
+    /// Raster tile URL with `{z}`, `{x}`, `{y}` that browsers fetch directly.
+    #[serde(default)]
+    pub raster: Option<String>,
+    /// Credit shown on the map (the MBTiles file's own attribution when absent).
+    #[serde(default)]
+    pub attribution: Option<String>,
+    /// Pixels per side of the raster service's tiles.
+    #[serde(default = "default_raster_tile_size")]
+    pub tile_size: u32,
+    /// Highest zoom the raster service has.
+    #[serde(default = "default_raster_max_zoom")]
+    pub max_zoom: u8,
 }
 
 /// How tiles are cut.
@@ -261,6 +285,12 @@ fn default_min_ring_area() -> f64 {
 fn default_layer_max_zoom() -> u8 {
     18
 }
+fn default_raster_tile_size() -> u32 {
+    256
+}
+fn default_raster_max_zoom() -> u8 {
+    19
+}
 fn default_cell_px() -> u32 {
     64
 }
@@ -352,6 +382,9 @@ impl CityConfig {
                 l.name
             ));
         }
+        if let Some(base) = &self.base {
+            base.validate()?;
+        }
         let mut seen = std::collections::HashSet::new();
         for layer in &self.layers {
             let name = &layer.name;
@@ -362,6 +395,11 @@ impl CityConfig {
             {
                 return Err(format!(
                     "layer name {name:?} must be ASCII letters, digits, '_' or '-'"
+                ));
+            }
+            if name == crate::base_map::SOURCE_ID {
+                return Err(format!(
+                    "layer name {name:?} is reserved for the base map (/tiles/{name})"
                 ));
             }
             if !seen.insert(name) {
@@ -402,5 +440,39 @@ impl CityConfig {
             }
         }
         Ok(())
+    }
+}
+
+impl BaseMapConfig {
+    fn validate(&self) -> Result<(), String> {
+        match (&self.mbtiles, &self.raster) {
+            (Some(_), Some(_)) => Err("base: give either mbtiles or raster, not both".into()),
+            (None, None) => Err(
+                "base: give mbtiles = \"file.mbtiles\" or raster = \"https://…/{z}/{x}/{y}.png\""
+                    .into(),
+            ),
+            (None, Some(url)) => {
+                let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p));
+                let absolute = url.starts_with("https://")
+                    || url.starts_with("http://")
+                    || url.starts_with('/');
+                if !placeholders || !absolute {
+                    return Err(format!(
+                        "base.raster {url:?} must be an http(s) URL with {{z}}, {{x}} and {{y}}"
+                    ));
+                }
+                if ![256, 512].contains(&self.tile_size) {
+                    return Err(format!(
+                        "base.tile_size {} must be 256 or 512",
+                        self.tile_size
+                    ));
+                }
+                if self.max_zoom > 24 {
+                    return Err(format!("base.max_zoom {} is above 24", self.max_zoom));
+                }
+                Ok(())
+            }
+            (Some(_), None) => Ok(()),
+        }
     }
 }

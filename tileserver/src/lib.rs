@@ -2,6 +2,7 @@
 //! Tiles, with TileJSON, a catalog and a MapLibre style. See ARCHITECTURE.md for the map.
 
 pub mod auth;
+pub mod base_map;
 pub mod config;
 pub mod http;
 pub mod layer;

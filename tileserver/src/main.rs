@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use tileserver::base_map::BaseMap;
 use tileserver::config::{CityConfig, LayerSource};
 use tileserver::http::{AppState, ServerOptions, serve};
 use tileserver::layer::LayerRegistry;
@@ -156,6 +157,10 @@ fn run_cli() -> anyhow::Result<()> {
         Command::Check { config } => {
             let (config, layers) = load(&config.config)?;
             println!("{}: {} layers", config.city.name, layers.names().len());
+            match BaseMap::open(&config, 1)? {
+                Some(base_map) => println!("  base map: {}", base_map.summary()),
+                None => println!("  base map: the layers themselves (no [base] section)"),
+            }
             for layer in layers.iter() {
                 let layer = layer
                     .read()
@@ -287,7 +292,13 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         tracing::info!(layer = layer.name(), features = layer.len(), "layer loaded");
     }
+    let readers = std::thread::available_parallelism().map_or(2, usize::from);
+    let base_map = BaseMap::open(&config, readers)?;
+    if let Some(base_map) = &base_map {
+        tracing::info!(base_map = %base_map.summary(), "base map open");
+    }
     let state = AppState {
+        base_map,
         tiles: TileCache::new(config.tiles.clone(), args.cache_mb * 1024 * 1024),
         config,
         layers,

@@ -22,7 +22,11 @@ pub async fn catalog(state: web::Data<AppState>, req: HttpRequest) -> HttpRespon
 
 /// The MapLibre style drawing every layer. Always 200.
 pub async fn style(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let doc = crate::metadata::style(&state.config, &base_url(&state, &req));
+    let doc = crate::metadata::style(
+        &state.config,
+        state.base_map.as_ref(),
+        &base_url(&state, &req),
+    );
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .json(doc)

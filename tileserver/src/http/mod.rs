@@ -2,6 +2,7 @@
 //! shape the answer; tile building, metadata and layers know nothing of HTTP.
 
 mod auth;
+mod base_map;
 mod error;
 mod events;
 mod metadata;
@@ -49,6 +50,8 @@ pub struct ServerOptions {
 pub struct AppState {
     pub config: CityConfig,
     pub layers: LayerRegistry,
+    /// The base map beneath the layers, if the configuration names one.
+    pub base_map: Option<crate::base_map::BaseMap>,
     pub tiles: TileCache,
     pub options: ServerOptions,
     /// The data store (reports, users); None for a server of map layers only.
@@ -97,6 +100,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, options: &ServerOptions) {
     cfg.service(web::resource("/health").route(get_or_head().to(metadata::health)))
         .service(web::resource("/catalog").route(get_or_head().to(metadata::catalog)))
         .service(web::resource("/style.json").route(get_or_head().to(metadata::style)))
+        .service(web::resource("/tiles/base").route(get_or_head().to(base_map::tilejson)))
+        .service(web::resource("/tiles/base/{z}/{x}/{y}").route(get_or_head().to(base_map::tile)))
         .service(web::resource("/tiles/{layers}").route(get_or_head().to(tiles::tilejson)))
         .service(web::resource("/tiles/{layers}/{z}/{x}/{y}").route(get_or_head().to(tiles::tile)))
         .service(

@@ -50,6 +50,28 @@ fn parse_coordinate(field: &str, text: &str) -> Result<u32, ApiError> {
     })
 }
 
+/// A tile address from URL segments; `y` may end in a file extension (`.mvt`, `.pbf`, `.png`…).
+/// 400 naming the bad coordinate otherwise.
+pub(super) fn parse_tile_id(z: &str, x: &str, y: &str) -> Result<TileId, ApiError> {
+    let y = y
+        .split_once('.')
+        .filter(|(_, ext)| ["mvt", "pbf", "png", "jpg", "jpeg", "webp"].contains(ext))
+        .map_or(y, |(y, _)| y);
+    let (z, x, y) = (
+        parse_coordinate("z", z)?,
+        parse_coordinate("x", x)?,
+        parse_coordinate("y", y)?,
+    );
+    TileId::new(z, x, y).map_err(|e| {
+        let field = match e {
+            TileIdError::Zoom(_) => "z",
+            TileIdError::X { .. } => "x",
+            TileIdError::Y { .. } => "y",
+        };
+        ApiError::bad_request(field, e.to_string())
+    })
+}
+
 /// One vector tile holding one MVT layer per named layer.
 ///
 /// - 200 with the tile (gzip-encoded when the client accepts it), a strong ETag and
@@ -65,23 +87,7 @@ pub async fn tile(
 ) -> Result<HttpResponse, ApiError> {
     let (list, z, x, y) = path.into_inner();
     let layers = resolve(&state, &list)?;
-    let y = y
-        .strip_suffix(".mvt")
-        .or_else(|| y.strip_suffix(".pbf"))
-        .unwrap_or(&y);
-    let (z, x, y) = (
-        parse_coordinate("z", &z)?,
-        parse_coordinate("x", &x)?,
-        parse_coordinate("y", y)?,
-    );
-    let tile = TileId::new(z, x, y).map_err(|e| {
-        let field = match e {
-            TileIdError::Zoom(_) => "z",
-            TileIdError::X { .. } => "x",
-            TileIdError::Y { .. } => "y",
-        };
-        ApiError::bad_request(field, e.to_string())
-    })?;
+    let tile = parse_tile_id(&z, &x, &y)?;
 
     let state_ref = state.clone();
     let content = web::block(move || state_ref.tiles.get(&layers, tile))

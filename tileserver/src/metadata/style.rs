@@ -1,6 +1,8 @@
 //! A MapLibre GL style (v8) that draws every layer with the colours of the configuration, so the
 //! whole map opens as it is in MapLibre, QGIS or our own web map.
 
+use super::base_style::{base_layers, base_source};
+use crate::base_map::BaseMap;
 use crate::config::{CityConfig, GeometryKind, LayerConfig, StyleConfig};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -8,8 +10,9 @@ use std::collections::BTreeMap;
 /// Name of the vector source in the style.
 pub const SOURCE_ID: &str = "citygis";
 
-/// The style, with the source's TileJSON under `base_url`.
-pub fn style(config: &CityConfig, base_url: &str) -> Value {
+/// The style, with the source's TileJSON under `base_url`; the base map's layers, if any,
+/// beneath the city's.
+pub fn style(config: &CityConfig, base_map: Option<&BaseMap>, base_url: &str) -> Value {
     let names: Vec<&str> = config.layers.iter().map(|l| l.name.as_str()).collect();
     let mut ordered: Vec<&LayerConfig> = config.layers.iter().collect();
     // Areas under lines under points, keeping the configuration's order within each kind.
@@ -23,12 +26,25 @@ pub fn style(config: &CityConfig, base_url: &str) -> Value {
         "type": "background",
         "paint": { "background-color": "#f4f1ea" }
     })];
+    if let Some(base_map) = base_map {
+        layers.extend(base_layers(base_map));
+    }
     for layer in ordered {
         layers.extend(style_layers(layer));
     }
-    let legend: Vec<Value> = config.layers.iter().map(legend).collect();
+    let mut legend: Vec<Value> = config.layers.iter().map(legend).collect();
+    if base_map.is_some() {
+        legend.push(json!({
+            "layer": crate::base_map::SOURCE_ID,
+            "title": "Bản đồ nền",
+            "title_en": "Base map",
+            "attribute": null,
+            "color": null,
+            "items": [],
+        }));
+    }
     let [lon, lat] = config.city.center;
-    json!({
+    let mut doc = json!({
         "version": 8,
         "name": format!("CityGIS — {}", config.city.name),
         "metadata": { "citygis:legend": legend },
@@ -42,7 +58,12 @@ pub fn style(config: &CityConfig, base_url: &str) -> Value {
             }
         },
         "layers": layers,
-    })
+    });
+    if let Some(base_map) = base_map {
+        let attribution = config.base.as_ref().and_then(|b| b.attribution.as_deref());
+        doc["sources"][crate::base_map::SOURCE_ID] = base_source(base_map, base_url, attribution);
+    }
+    doc
 }
 
 /// `["match", ["get", attr], value, colour, …, default]`, or the plain default colour.

@@ -1,5 +1,6 @@
 //! TileJSON 3.0.0 for a set of layers.
 
+use crate::base_map::{MbTiles, SOURCE_ID};
 use crate::config::CityConfig;
 use crate::layer::Layer;
 use serde_json::{Map, Value, json};
@@ -62,4 +63,35 @@ fn vector_layer(layer: &Layer) -> Value {
         "maxzoom": config.max_zoom,
         "fields": fields,
     })
+}
+
+/// TileJSON 3.0.0 of the base map's MBTiles file, served under `base_url`.
+pub fn base_tilejson(config: &CityConfig, file: &MbTiles, base_url: &str) -> Value {
+    let m = file.metadata();
+    let attribution = config
+        .base
+        .as_ref()
+        .and_then(|b| b.attribution.clone())
+        .or_else(|| m.attribution.clone());
+    let mut doc = json!({
+        "tilejson": "3.0.0",
+        "name": m.name,
+        "scheme": "xyz",
+        "format": m.format.as_str(),
+        "tiles": [format!("{base_url}/tiles/{SOURCE_ID}/{{z}}/{{x}}/{{y}}")],
+        "minzoom": m.min_zoom,
+        "maxzoom": m.max_zoom,
+        "bounds": m.bounds.unwrap_or([-180.0, -85.051129, 180.0, 85.051129]),
+    });
+    if let Some(a) = attribution {
+        doc["attribution"] = json!(a);
+    }
+    if m.format.is_vector() {
+        doc["vector_layers"] = m
+            .vector_layers
+            .iter()
+            .map(|l| l.description.clone())
+            .collect();
+    }
+    doc
 }
