@@ -310,8 +310,11 @@ fn vector_layers(text: &str) -> Result<Vec<VectorLayer>, String> {
 mod tests {
     use super::*;
 
+    /// A tile's XYZ address and bytes.
+    type TestTile<'a> = ((u8, u32, u32), &'a [u8]);
+
     /// Writes an MBTiles file the way the spec lays it out, with the given tiles (XYZ).
-    fn write(path: &Path, metadata: &[(&str, &str)], tiles: &[((u8, u32, u32), &[u8])]) {
+    fn write(path: &Path, metadata: &[(&str, &str)], tiles: &[TestTile]) {
         let c = Connection::open(path).unwrap();
         c.execute_batch(
             "CREATE TABLE metadata (name TEXT, value TEXT);
