@@ -63,21 +63,36 @@ fn start_driver() -> Driver {
 }
 
 async fn browser(driver: &Driver, width: u32, height: u32) -> Client {
+    session(driver, width, height, None).await
+}
+
+/// A phone: Chromium's device emulation of a 360 × 740 CSS-pixel touch screen at 3× density
+/// (a headless window cannot be narrower than 500 pixels).
+async fn phone(driver: &Driver) -> Client {
+    let metrics = json!({
+        "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 3.0, "touch": true, "mobile": true },
+        "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+    });
+    session(driver, 600, 900, Some(metrics)).await
+}
+
+async fn session(driver: &Driver, width: u32, height: u32, mobile: Option<Value>) -> Client {
+    let mut options = json!({
+        "binary": "/usr/bin/chromium",
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic", "--hide-scrollbars",
+            format!("--window-size={width},{height}"),
+            format!("--user-data-dir={}", driver._profile.path().display()),
+        ]
+    });
+    if let Some(mobile) = mobile {
+        options["mobileEmulation"] = mobile;
+    }
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), json!("chrome"));
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--hide-scrollbars",
-                format!("--window-size={width},{height}"),
-                format!("--user-data-dir={}", driver._profile.path().display()),
-            ]
-        }),
-    );
+    caps.insert("goog:chromeOptions".into(), options);
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&driver.url)
@@ -517,6 +532,183 @@ fn filing_a_report_through_the_form_gives_a_code_and_draws_it() {
 /// The budgets of the README, measured (not asserted: speed is for benchmarks): time to the
 /// first complete map and paint times while panning over the densest part of the demo city.
 /// Writes `target/e2e-artifacts/budgets.json`.
+#[test]
+fn an_mbtiles_base_map_is_drawn_beneath_the_layers_and_switched_off_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mbtiles = support::gdal_base_mbtiles(dir.path());
+    let config = support::demo_config_with(
+        dir.path(),
+        &format!(
+            "[base]\nmbtiles = {:?}\nattribution = \"© Dữ liệu thử\"\n",
+            mbtiles.display().to_string()
+        ),
+    );
+    let server = Server::start_with_config(&config, &[]);
+    let driver = start_driver();
+    runtime().block_on(async {
+        let client = browser(&driver, 1024, 768).await;
+        let [w, s, e, n] = support::LAKE;
+        let (lon, lat) = ((w + e) / 2.0, (s + n) / 2.0);
+        // Zoom 15 is past the file's deepest tiles (14): they are drawn larger.
+        client
+            .goto(&server.url(&format!("/#15/{lat}/{lon}")))
+            .await
+            .unwrap();
+        let canvas = wait_for_map(&client).await;
+        let (x, y, w, h) = canvas.rectangle().await.unwrap();
+        let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+        let water = hex("#aad3df");
+        let img = snapshot(&client, "10-base-map-lake").await;
+        assert!(
+            colour_around(&img, cx, cy, 3, water),
+            "the lake of the base map is drawn, in water colour, under the wards"
+        );
+        let credit = client
+            .find(Locator::Css(".attribution"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(credit.contains("© Dữ liệu thử"), "{credit}");
+
+        client
+            .find(Locator::Css("#btn-layers"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let switch = client
+            .wait()
+            .for_element(Locator::Css("label[for=layer-base]"))
+            .await
+            .unwrap();
+        assert_eq!(switch.text().await.unwrap(), "Bản đồ nền");
+        switch.click().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let img = snapshot(&client, "11-base-map-off").await;
+        assert!(
+            !colour_around(&img, cx, cy, 3, water),
+            "with the base map off the lake is gone"
+        );
+        assert_eq!(page_errors(&client).await, Vec::<String>::new());
+        client.close().await.unwrap();
+    });
+}
+
+/// (left, top, width, height) of an element, in CSS pixels.
+async fn rect_of(client: &Client, css: &str) -> (f64, f64, f64, f64) {
+    client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} is shown: {e}"))
+        .rectangle()
+        .await
+        .unwrap()
+}
+
+/// Asserts that an element is shown and lies within the phone's 360-pixel width.
+async fn fits_the_phone(client: &Client, css: &str) {
+    let (x, _, w, h) = rect_of(client, css).await;
+    assert!(w > 0.0 && h > 0.0, "{css} is visible");
+    assert!(
+        x >= 0.0 && x + w <= 360.5,
+        "{css} spans {x}..{} of 360 pixels",
+        x + w
+    );
+}
+
+#[test]
+fn on_a_360_pixel_phone_every_control_fits_and_a_report_can_be_placed() {
+    let server = Server::start(&[]);
+    let driver = start_driver();
+    runtime().block_on(async {
+        let client = phone(&driver).await;
+        client.goto(&server.url("/")).await.unwrap();
+        let canvas = wait_for_map(&client).await;
+        let widths = client
+            .execute(
+                "return [window.innerWidth, document.documentElement.scrollWidth]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            widths,
+            json!([360, 360]),
+            "360 pixels wide, nothing sticks out"
+        );
+        snapshot(&client, "20-phone-map").await;
+        for css in [
+            "#btn-layers",
+            "#btn-report",
+            "#btn-lookup",
+            "#btn-lang",
+            "#search-input",
+            "#zoom-in",
+            "#zoom-out",
+            "#locate",
+            "#map-canvas",
+        ] {
+            fits_the_phone(&client, css).await;
+        }
+
+        client
+            .find(Locator::Css("#btn-layers"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fits_the_phone(&client, ".layers-panel").await;
+        fits_the_phone(&client, "#opacity-planning").await;
+        snapshot(&client, "21-phone-layers").await;
+        client
+            .find(Locator::Css("#btn-layers"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+
+        client
+            .find(Locator::Css("#btn-report"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fits_the_phone(&client, "#report-form").await;
+        // A tap on the map above the form places the pin.
+        let (_, form_top, _, _) = rect_of(&client, "#report-form").await;
+        let (_, map_top, _, map_h) = canvas.rectangle().await.unwrap();
+        let above_form = (map_top + form_top.min(map_top + map_h)) / 2.0 - (map_top + map_h / 2.0);
+        let tap = MouseActions::new("finger".into())
+            .then(PointerAction::MoveToElement {
+                element: canvas.clone(),
+                duration: None,
+                x: 0.0,
+                y: above_form,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        client.perform_actions(tap).await.unwrap();
+        fits_the_phone(&client, "#pin-place").await;
+        fits_the_phone(&client, "#report-category").await;
+        fits_the_phone(&client, "#report-submit").await;
+        snapshot(&client, "22-phone-report-form").await;
+        assert_eq!(page_errors(&client).await, Vec::<String>::new());
+        client.close().await.unwrap();
+    });
+}
+
 #[test]
 fn budgets_are_measured_while_panning_the_city_centre() {
     let server = Server::start(&[]);

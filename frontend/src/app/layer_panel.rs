@@ -72,7 +72,7 @@ pub fn layer_panel(props: &LayerPanelProps) -> Html {
                 });
             })
         };
-        let swatches = legend.map(|l| {
+        let swatches = legend.filter(|l| l.color.is_some() || !l.items.is_empty()).map(|l| {
             if l.items.is_empty() {
                 html! { <li><span class="swatch" style={format!("background:{}", l.color.clone().unwrap_or_default())}></span>{ title.clone() }</li> }
             } else {

@@ -7,6 +7,7 @@ use crate::engine::inertia::{DragTracker, Glide};
 use crate::engine::map_state::{Hit, MapState};
 use crate::engine::mercator::{self, WorldPoint};
 use crate::engine::scale_bar::scale_bar;
+use crate::engine::tile_data::{RasterImage, TileData};
 use crate::engine::tile_id::TileId;
 use crate::engine::url_hash::{self, HashView};
 use crate::engine::{render, vector_tile};
@@ -623,15 +624,28 @@ async fn load_tile(
         }
     }
     .await;
+    let Some(raster) = controller
+        .upgrade()
+        .map(|this| this.borrow().state.sources[source].raster)
+    else {
+        return;
+    };
+    let data = match result {
+        Ok(bytes) if raster => decode_image(bytes).await.map(TileData::Raster),
+        Ok(bytes) => vector_tile::decode(&bytes)
+            .map(TileData::Vector)
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
     let Some(this) = controller.upgrade() else {
         return;
     };
     let mut me = this.borrow_mut();
-    match result.and_then(|bytes| vector_tile::decode(&bytes).map_err(|e| e.to_string())) {
-        Ok(decoded) => {
+    match data {
+        Ok(data) => {
             me.state.sources[source]
                 .cache
-                .insert(tile, decoded, generation);
+                .insert(tile, data, generation);
             STATS.with(|s| s.borrow_mut().tiles_loaded += 1);
         }
         Err(reason) => {
@@ -642,4 +656,31 @@ async fn load_tile(
         }
     }
     me.schedule();
+}
+
+/// The browser's decoding of a raster tile's bytes (None for an empty answer).
+async fn decode_image(bytes: Vec<u8>) -> Result<Option<RasterImage>, String> {
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(js_error)?;
+    let window = web_sys::window().ok_or("no window")?;
+    let promise = window
+        .create_image_bitmap_with_blob(&blob)
+        .map_err(js_error)?;
+    let image = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(js_error)?;
+    Ok(Some(image.unchecked_into()))
+}
+
+fn js_error(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            js_sys::Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+        })
+        .unwrap_or_else(|| "the browser could not decode the image".into())
 }

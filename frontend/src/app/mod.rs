@@ -12,7 +12,7 @@ pub mod report_form;
 pub mod search_box;
 
 use crate::engine::map_state::{Hit, MapState, Source};
-use crate::engine::style::MapStyle;
+use crate::engine::style::{MAIN_SOURCE, MapStyle, StyleSource};
 use api::Category;
 use feature_popup::FeaturePopup;
 use i18n::Lang;
@@ -92,21 +92,60 @@ async fn load_map() -> Result<(MapState, String), String> {
         .await
         .map_err(|e| e.message())?;
     let style = MapStyle::parse(&text).map_err(|e| e.to_string())?;
-    let tilejson = api::get_json(&style.source_url)
-        .await
-        .map_err(|e| e.message())?;
-    let source = Source::from_tilejson("citygis", &tilejson).ok_or("TileJSON without tiles")?;
-    let attribution = tilejson["attribution"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let mut sources = Vec::new();
+    let mut credits: Vec<String> = Vec::new();
+    // The city's source first, so its tiles are asked for first.
+    let mut style_sources: Vec<&StyleSource> = style.sources.iter().collect();
+    style_sources.sort_by_key(|s| s.id != MAIN_SOURCE);
+    for s in style_sources {
+        let (source, credit) = match load_source(s).await {
+            Ok(loaded) => loaded,
+            // The city's own layers are the map; a base map that cannot be reached is left out.
+            Err(e) if s.id != MAIN_SOURCE => {
+                web_sys::console::warn_1(&format!("CityGIS: base map left out: {e}").into());
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(credit) = credit.filter(|c| !c.is_empty() && !credits.contains(c)) {
+            credits.push(credit);
+        }
+        sources.push(source);
+    }
     let (w, h) = web_sys::window()
         .map(|w| {
             let n = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(800.0);
             (n(w.inner_width()), n(w.inner_height()))
         })
         .unwrap_or((800.0, 600.0));
-    Ok((MapState::new(style, vec![source], w, h), attribution))
+    Ok((MapState::new(style, sources, w, h), credits.join(" · ")))
+}
+
+/// A style source ready to fetch tiles from, with its credit: read from its TileJSON when it
+/// has one, else from the tile URLs in the style (raster services).
+async fn load_source(s: &StyleSource) -> Result<(Source, Option<String>), String> {
+    let (source, credit) = match &s.url {
+        Some(url) => {
+            let tilejson = api::get_json(url).await.map_err(|e| e.message())?;
+            let source = Source::from_tilejson(&s.id, &tilejson)
+                .ok_or(format!("TileJSON of {} without tiles", s.id))?;
+            let credit = tilejson["attribution"].as_str().map(str::to_owned);
+            (source, credit)
+        }
+        None => {
+            let template = s
+                .tiles
+                .first()
+                .ok_or(format!("source {} has neither url nor tiles", s.id))?;
+            (Source::from_template(&s.id, template, 0, s.max_zoom), None)
+        }
+    };
+    let source = if s.raster {
+        source.raster(s.tile_size)
+    } else {
+        source
+    };
+    Ok((source, s.attribution.clone().or(credit)))
 }
 
 fn saved_lang() -> Lang {

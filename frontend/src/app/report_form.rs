@@ -221,7 +221,7 @@ pub fn report_form(props: &ReportFormProps) -> Html {
     };
     let place = match props.pin {
         Some((lon, lat)) => {
-            html! { <p class="place" id="pin-place">{ format!("📍 {lat:.5}, {lon:.5}") }<span class="muted">{ lang.t(" — kéo ghim để chỉnh", " — drag the pin to adjust") }</span></p> }
+            html! { <p class="place" id="pin-place">{ icon(PIN_ICON) }{ format!("{lat:.5}, {lon:.5}") }<span class="muted">{ lang.t(" — kéo ghim để chỉnh", " — drag the pin to adjust") }</span></p> }
         }
         None => {
             html! { <p class="hint" id="pin-hint">{ lang.t("Chạm vào bản đồ tại nơi cần phản ánh.", "Tap the map where the problem is.") }</p> }
@@ -283,9 +283,9 @@ pub fn report_form(props: &ReportFormProps) -> Html {
                 </div>
                 <fieldset class="contact">
                     <legend>{ lang.t("Thông tin liên hệ (không bắt buộc)", "Contact details (optional)") }</legend>
-                    <p class="privacy">{ lang.t(
-                        "🔒 Họ tên, số điện thoại và email chỉ cán bộ xử lý được xem; không bao giờ hiện trên bản đồ hay trang công khai.",
-                        "🔒 Your name, phone and email are seen only by the staff handling the report; never on the map or any public page.") }</p>
+                    <p class="privacy">{ icon(LOCK_ICON) }{ lang.t(
+                        "Họ tên, số điện thoại và email chỉ cán bộ xử lý được xem; không bao giờ hiện trên bản đồ hay trang công khai.",
+                        "Your name, phone and email are seen only by the staff handling the report; never on the map or any public page.") }</p>
                     <label for="report-name">{ lang.t("Họ tên", "Name") }</label>
                     <input id="report-name" ref={name} autocomplete="name" aria-describedby="error-reporter_name" />
                     { field_error(&errors, &["reporter_name"]) }
@@ -306,5 +306,20 @@ pub fn report_form(props: &ReportFormProps) -> Html {
                 </div>
             </form>
         </section>
+    }
+}
+
+/// Path of a map pin, in a 24-unit box (drawn by us: emoji fonts are missing on many Linux
+/// wall displays).
+const PIN_ICON: &str = "M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z";
+/// Path of a padlock, in a 24-unit box.
+const LOCK_ICON: &str = "M6 10V8a6 6 0 0 1 12 0v2h1a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V11a1 1 0 0 1 1-1h1zm2 0h8V8a4 4 0 0 0-8 0v2z";
+
+/// A small inline icon, hidden from screen readers (the text says the same).
+fn icon(path: &'static str) -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+            <path d={path} fill="currentColor" />
+        </svg>
     }
 }

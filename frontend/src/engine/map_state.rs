@@ -5,17 +5,21 @@
 use super::filters::ViewFilters;
 use super::hit_test;
 use super::mercator::{self, WorldPoint};
-use super::style::{MapStyle, Paint, StyleLayer};
+use super::style::{MAIN_SOURCE, MapStyle, Paint, StyleLayer};
 use super::tile_cache::TileCache;
+use super::tile_data::TileData;
 use super::tile_id::TileId;
-use super::vector_tile::{DecodedTile, TileFeature};
+use super::vector_tile::TileFeature;
 use super::viewport::Viewport;
 use std::rc::Rc;
 
 /// Tiles kept per source beyond those in view.
 const CACHE_TILES: usize = 256;
 
-/// A vector tile source.
+/// The layer-panel switch that shows or hides every layer of a base map.
+pub const BASE_SWITCH: &str = "base";
+
+/// A tile source: vector tiles, or raster images of `tile_size` pixels.
 #[derive(Debug)]
 pub struct Source {
     pub id: String,
@@ -23,19 +27,44 @@ pub struct Source {
     pub tiles_url: String,
     pub min_zoom: u8,
     pub max_zoom: u8,
-    pub cache: TileCache<DecodedTile>,
+    /// Images rather than vector tiles.
+    pub raster: bool,
+    /// Pixels per tile side (512 for vector tiles; 256 for most raster services).
+    pub tile_size: u32,
+    pub cache: TileCache<TileData>,
 }
 
 impl Source {
-    /// A source from its TileJSON.
+    /// A vector source from its TileJSON.
     pub fn from_tilejson(id: &str, tilejson: &serde_json::Value) -> Option<Source> {
-        Some(Source {
+        Some(Source::from_template(
+            id,
+            tilejson["tiles"][0].as_str()?,
+            tilejson["minzoom"].as_u64().unwrap_or(0).min(24) as u8,
+            tilejson["maxzoom"].as_u64().unwrap_or(18).min(24) as u8,
+        ))
+    }
+
+    /// A vector source from its URL template and zoom range.
+    pub fn from_template(id: &str, tiles_url: &str, min_zoom: u8, max_zoom: u8) -> Source {
+        Source {
             id: id.to_owned(),
-            tiles_url: tilejson["tiles"][0].as_str()?.to_owned(),
-            min_zoom: tilejson["minzoom"].as_u64().unwrap_or(0).min(24) as u8,
-            max_zoom: tilejson["maxzoom"].as_u64().unwrap_or(18).min(24) as u8,
+            tiles_url: tiles_url.to_owned(),
+            min_zoom,
+            max_zoom,
+            raster: false,
+            tile_size: 512,
             cache: TileCache::new(CACHE_TILES),
-        })
+        }
+    }
+
+    /// The same source, of raster images `tile_size` pixels wide.
+    pub fn raster(self, tile_size: u32) -> Source {
+        Source {
+            raster: true,
+            tile_size,
+            ..self
+        }
     }
 
     /// The URL of one tile; `generation` makes a fresh URL after the data changed.
@@ -55,7 +84,7 @@ impl Source {
 
     /// Tiles the view needs from this source.
     pub fn wanted(&self, viewport: &Viewport) -> Vec<TileId> {
-        viewport.cover(viewport.tile_zoom(self.min_zoom, self.max_zoom))
+        viewport.cover(viewport.tile_zoom_for(self.tile_size, self.min_zoom, self.max_zoom))
     }
 }
 
@@ -84,10 +113,15 @@ pub struct MapState {
 }
 
 impl MapState {
-    /// A map with one source named in the style (plus any others added later).
+    /// A map of the style's sources; the city's layers can be switched one by one, a base map
+    /// as a whole.
     pub fn new(style: MapStyle, sources: Vec<Source>, width: f64, height: f64) -> Self {
         let (lon, lat, zoom) = style.center;
-        let filters = ViewFilters::new(style.source_layers());
+        let mut switches = style.source_layers().to_vec();
+        if sources.iter().any(|s| s.id != MAIN_SOURCE) {
+            switches.push(BASE_SWITCH.to_owned());
+        }
+        let filters = ViewFilters::new(&switches);
         Self {
             viewport: Viewport::new(lon, lat, zoom, width, height),
             style,
@@ -96,15 +130,17 @@ impl MapState {
         }
     }
 
-    /// The source that holds a layer: the base source for layers the main source lacks.
+    /// The index of the source a style layer draws from.
     pub fn source_of(&self, layer: &StyleLayer) -> Option<usize> {
-        if self.style.source_layers().contains(&layer.source_layer) {
-            self.sources
-                .iter()
-                .position(|s| s.id == "citygis")
-                .or(Some(0))
+        self.sources.iter().position(|s| s.id == layer.source)
+    }
+
+    /// The layer-panel switch of a style layer: its own layer's, or the base map's.
+    pub fn switch_of<'a>(&self, layer: &'a StyleLayer) -> &'a str {
+        if layer.source == MAIN_SOURCE {
+            &layer.source_layer
         } else {
-            self.sources.iter().position(|s| s.id != "citygis")
+            BASE_SWITCH
         }
     }
 
@@ -130,7 +166,7 @@ impl MapState {
     }
 
     /// Per source, the tiles to draw (with fallbacks), and drops tiles no longer needed.
-    pub fn drawable(&mut self) -> Vec<Vec<(TileId, Rc<DecodedTile>)>> {
+    pub fn drawable(&mut self) -> Vec<Vec<(TileId, Rc<TileData>)>> {
         let viewport = self.viewport.clone();
         self.sources
             .iter_mut()
@@ -146,9 +182,7 @@ impl MapState {
 
     /// Whether a style layer is drawn at the current zoom with the user's switches.
     pub fn draws(&self, layer: &StyleLayer) -> bool {
-        self.viewport.zoom >= layer.min_zoom
-            && (self.filters.is_visible(&layer.source_layer)
-                || !self.style.source_layers().contains(&layer.source_layer))
+        self.viewport.zoom >= layer.min_zoom && self.filters.is_visible(self.switch_of(layer))
     }
 
     /// Whether a feature of a style layer is drawn (style filter and user filters).
@@ -165,9 +199,8 @@ impl MapState {
         let drawables = self.drawable();
         let world = self.viewport.to_world(sx, sy);
         let zoom = self.viewport.zoom;
-        let main_layers = self.style.source_layers();
         for layer in self.style.layers.iter().rev() {
-            if !self.draws(layer) || !main_layers.contains(&layer.source_layer) {
+            if !self.draws(layer) || layer.source != MAIN_SOURCE {
                 continue;
             }
             let Some(source) = self.source_of(layer) else {
@@ -192,7 +225,7 @@ impl MapState {
                             + tolerance_px
                     }
                     Paint::Line { .. } => tolerance_px + 2.0,
-                    Paint::Fill { .. } => 0.0,
+                    Paint::Fill { .. } | Paint::Raster { .. } => 0.0,
                 };
                 let found = hit_test::feature_at(
                     tile_layer,
@@ -277,7 +310,7 @@ mod tests {
         let tile = *tile;
         map.sources[0]
             .cache
-            .insert(tile, decode(&sample_tile()).unwrap(), 0);
+            .insert(tile, TileData::Vector(decode(&sample_tile()).unwrap()), 0);
         let (ox, oy) = tile.origin();
         let s = tile.world_size();
         let (sx, sy) = map.viewport.to_screen(WorldPoint {
@@ -311,11 +344,50 @@ mod tests {
     fn data_changes_refetch_with_a_fresh_url() {
         let mut map = state();
         let (_, tile, _, _) = map.tiles_to_fetch()[0].clone();
-        map.sources[0].cache.insert(tile, DecodedTile::default(), 0);
+        map.sources[0]
+            .cache
+            .insert(tile, TileData::Vector(Default::default()), 0);
         map.sources[0].cache.invalidate();
         let again = map.tiles_to_fetch();
         let (_, _, url, generation) = again.iter().find(|(_, t, _, _)| *t == tile).unwrap();
         assert_eq!(*generation, 1);
         assert!(url.ends_with("?v=1"));
+    }
+
+    #[test]
+    fn a_base_map_has_one_switch_and_draws_from_its_own_source() {
+        let style = MapStyle::parse(
+            &serde_json::json!({
+                "sources": {
+                    "citygis": {"type": "vector", "url": "http://h/tiles/wards"},
+                    "base": {"type": "raster", "tiles": ["https://t/{z}/{x}/{y}.png"], "tileSize": 256}
+                },
+                "layers": [
+                    {"id": "base-raster", "type": "raster", "source": "base"},
+                    {"id": "wards-fill", "type": "fill", "source": "citygis", "source-layer": "wards", "paint": {"fill-color": "#5b6c8f"}}
+                ]
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let city = Source::from_template("citygis", "http://h/tiles/wards/{z}/{x}/{y}", 0, 18);
+        let base = Source::from_template("base", "https://t/{z}/{x}/{y}.png", 0, 19).raster(256);
+        let mut map = MapState::new(style, vec![city, base], 1024.0, 768.0);
+        map.viewport.zoom = 14.0;
+        let names: Vec<&str> = map.filters.layers.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["wards", BASE_SWITCH]);
+        let (raster, wards) = (map.style.layers[0].clone(), map.style.layers[1].clone());
+        assert_eq!(map.source_of(&raster), Some(1));
+        assert_eq!(map.source_of(&wards), Some(0));
+        // The raster source is asked for 256-pixel tiles one zoom deeper.
+        let zooms: std::collections::BTreeSet<(usize, u8)> = map
+            .tiles_to_fetch()
+            .iter()
+            .map(|(s, t, _, _)| (*s, t.z))
+            .collect();
+        assert_eq!(zooms.into_iter().collect::<Vec<_>>(), [(0, 14), (1, 15)]);
+        map.filters.set_visible(BASE_SWITCH, false);
+        assert!(!map.draws(&raster));
+        assert!(map.draws(&wards));
     }
 }

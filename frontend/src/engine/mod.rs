@@ -11,6 +11,7 @@ pub mod render;
 pub mod scale_bar;
 pub mod style;
 pub mod tile_cache;
+pub mod tile_data;
 pub mod tile_id;
 pub mod url_hash;
 pub mod vector_tile;

@@ -1,12 +1,14 @@
 //! Painting the map on a 2D canvas: for each style layer, each drawn tile clipped to its square,
-//! features batched by colour; then the highlight, cluster counts and labels without overlaps.
+//! features batched by colour (raster tiles as images); then the highlight, cluster counts and
+//! labels without overlaps.
 
 use super::labels::{self, LabelCandidate};
 use super::map_state::{Hit, MapState};
 use super::style::Paint;
 use super::vector_tile::TileFeature;
 use geo::{Geometry, InteriorPoint, LineString};
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::f64::consts::TAU;
 use wasm_bindgen::JsValue;
 use web_sys::{CanvasRenderingContext2d, CanvasWindingRule, Path2d};
@@ -90,6 +92,14 @@ fn candidate(
     }
 }
 
+/// A tile's square snapped to device pixels: neighbouring tiles then share an exact edge, and
+/// a fill cut at the edge shows no hairline seam.
+fn snapped_square(left: f64, top: f64, size: f64, dpr: f64) -> (f64, f64, f64, f64) {
+    let snap = |v: f64| (v * dpr).round() / dpr;
+    let (x0, y0) = (snap(left), snap(top));
+    (x0, y0, snap(left + size) - x0, snap(top + size) - y0)
+}
+
 fn new_path() -> Path2d {
     Path2d::new().expect("Path2D is available in every browser that runs WebAssembly")
 }
@@ -109,20 +119,33 @@ pub fn paint(
     ctx.fill_rect(0.0, 0.0, vp.width, vp.height);
     let drawables = map.drawable();
     let mut label_candidates: Vec<LabelCandidate> = Vec::new();
+    // An area cut into several tiles is labelled once, where its piece is nearest the centre.
+    // Areas are told apart by feature id, or by name when the tiles carry no ids.
+    let mut area_labels: HashMap<(usize, Option<u64>, String), usize> = HashMap::new();
+    let (mid_x, mid_y) = (vp.width / 2.0, vp.height / 2.0);
     let mut cluster_counts: Vec<(f64, f64, String)> = Vec::new();
     ctx.set_font(LABEL_FONT);
-    for layer in &map.style.layers {
+    for (layer_index, layer) in map.style.layers.iter().enumerate() {
         if !map.draws(layer) {
             continue;
         }
         let Some(source) = map.source_of(layer) else {
             continue;
         };
-        let user_opacity = map
-            .filters
-            .layer(&layer.source_layer)
-            .map_or(1.0, |l| l.opacity);
+        let user_opacity = map.filters.opacity(map.switch_of(layer));
         let empty = TileFeature::empty();
+        if let Paint::Raster { opacity } = &layer.paint {
+            ctx.set_global_alpha(opacity.number(&empty, zoom, 1.0) * user_opacity);
+            ctx.set_image_smoothing_enabled(true);
+            for (tile, data) in &drawables[source] {
+                let (left, top, size) = vp.tile_rect(*tile);
+                if let Some(image) = data.image() {
+                    let (x, y, w, h) = snapped_square(left, top, size, dpr);
+                    ctx.draw_image_with_image_bitmap_and_dw_and_dh(image, x, y, w, h)?;
+                }
+            }
+            continue;
+        }
         for (tile, data) in &drawables[source] {
             let Some(tile_layer) = data.layer(&layer.source_layer) else {
                 continue;
@@ -138,7 +161,8 @@ pub fn paint(
             };
             ctx.save();
             ctx.begin_path();
-            ctx.rect(left, top, size, size);
+            let (x, y, w, h) = snapped_square(left, top, size, dpr);
+            ctx.rect(x, y, w, h);
             ctx.clip();
             let features = tile_layer
                 .features
@@ -159,7 +183,24 @@ pub fn paint(
                             && let Some(pt) = f.geometry.interior_point()
                         {
                             let (x, y) = place.at(pt.x(), pt.y());
-                            label_candidates.push(candidate(ctx, name, x, y, 10));
+                            let label = candidate(ctx, name, x, y, 10);
+                            let far = |l: &LabelCandidate| (l.x - mid_x).hypot(l.y - mid_y);
+                            let key = match f.id {
+                                Some(id) => (layer_index, Some(id), String::new()),
+                                None => (layer_index, None, label.text.clone()),
+                            };
+                            match area_labels.entry(key) {
+                                Entry::Occupied(seen) => {
+                                    let kept = &mut label_candidates[*seen.get()];
+                                    if far(&label) < far(kept) {
+                                        *kept = label;
+                                    }
+                                }
+                                Entry::Vacant(slot) => {
+                                    slot.insert(label_candidates.len());
+                                    label_candidates.push(label);
+                                }
+                            }
                         }
                     }
                     ctx.set_global_alpha(opacity.number(&empty, zoom, 1.0) * user_opacity);
@@ -229,6 +270,8 @@ pub fn paint(
                         }
                     }
                 }
+                // Drawn above, tile by tile.
+                Paint::Raster { .. } => {}
             }
             ctx.restore();
         }

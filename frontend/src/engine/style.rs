@@ -59,6 +59,8 @@ pub enum Expr {
     Get(String),
     Has(String),
     Zoom,
+    /// `["geometry-type"]`: "Point", "LineString" or "Polygon" (multi-geometries included).
+    GeometryType,
     Not(Box<Expr>),
     Equals(Box<Expr>, Box<Expr>),
     All(Vec<Expr>),
@@ -98,6 +100,7 @@ impl Expr {
                     "get" => Expr::Get(name(1)?),
                     "has" => Expr::Has(name(1)?),
                     "zoom" => Expr::Zoom,
+                    "geometry-type" => Expr::GeometryType,
                     "!" => Expr::Not(Box::new(Expr::parse(arg(1)?)?)),
                     "==" => Expr::Equals(
                         Box::new(Expr::parse(arg(1)?)?),
@@ -164,6 +167,16 @@ impl Expr {
             },
             Expr::Has(k) => Evaluated::Bool(feature.properties.contains_key(k)),
             Expr::Zoom => Evaluated::Number(zoom),
+            Expr::GeometryType => Evaluated::Text(
+                match feature.geometry {
+                    geo::Geometry::Point(_) | geo::Geometry::MultiPoint(_) => "Point",
+                    geo::Geometry::LineString(_) | geo::Geometry::MultiLineString(_) => {
+                        "LineString"
+                    }
+                    _ => "Polygon",
+                }
+                .to_owned(),
+            ),
             Expr::Not(e) => Evaluated::Bool(!e.eval(feature, zoom).truthy()),
             Expr::Equals(a, b) => {
                 Evaluated::Bool(a.eval(feature, zoom).key() == b.eval(feature, zoom).key())
@@ -257,12 +270,18 @@ pub enum Paint {
         stroke_width: Expr,
         opacity: Expr,
     },
+    /// Images of a raster source, drawn as they are.
+    Raster {
+        opacity: Expr,
+    },
 }
 
 /// One drawing instruction of the style.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StyleLayer {
     pub id: String,
+    /// The style source it draws from (`citygis`, `base`).
+    pub source: String,
     pub source_layer: String,
     pub min_zoom: f64,
     pub filter: Option<Expr>,
@@ -270,6 +289,51 @@ pub struct StyleLayer {
 }
 
 /// One coloured value of a layer's legend.
+/// Name of the city's own vector source in the style.
+pub const MAIN_SOURCE: &str = "citygis";
+
+/// A source of the style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StyleSource {
+    pub id: String,
+    /// Raster images, else vector tiles.
+    pub raster: bool,
+    /// URL of its TileJSON, if it has one.
+    pub url: Option<String>,
+    /// Tile URL templates given in the style itself (raster services).
+    pub tiles: Vec<String>,
+    /// Pixels per tile side of a raster source.
+    pub tile_size: u32,
+    pub max_zoom: u8,
+    pub attribution: Option<String>,
+}
+
+impl StyleSource {
+    fn parse(id: &str, s: &Value) -> Option<StyleSource> {
+        let raster = match s["type"].as_str()? {
+            "vector" => false,
+            "raster" => true,
+            _ => return None,
+        };
+        Some(StyleSource {
+            id: id.to_owned(),
+            raster,
+            url: s["url"].as_str().map(str::to_owned),
+            tiles: s["tiles"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect(),
+            tile_size: s["tileSize"]
+                .as_u64()
+                .map_or(512, |t| t.clamp(64, 1024) as u32),
+            max_zoom: s["maxzoom"].as_u64().map_or(22, |z| z.min(24) as u8),
+            attribution: s["attribution"].as_str().map(str::to_owned),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct LegendItem {
     pub value: String,
@@ -299,8 +363,10 @@ pub struct MapStyle {
     pub legend: Vec<LegendEntry>,
     /// Initial view: (longitude, latitude, zoom).
     pub center: (f64, f64, f64),
-    /// URL of the vector source's TileJSON.
+    /// URL of the city's vector source's TileJSON.
     pub source_url: String,
+    /// Every source, the city's and a base map's.
+    pub sources: Vec<StyleSource>,
     /// The layer names listed at the end of `source_url` (`…/tiles/wards,cameras`).
     source_layers: Vec<String>,
 }
@@ -339,6 +405,9 @@ impl MapStyle {
                     width: expr("line-width", Value::from(1.0))?,
                     opacity: expr("line-opacity", Value::from(1.0))?,
                 },
+                "raster" => Paint::Raster {
+                    opacity: expr("raster-opacity", Value::from(1.0))?,
+                },
                 "circle" => Paint::Circle {
                     color: expr("circle-color", Value::from("#000000"))?,
                     radius: expr("circle-radius", Value::from(5.0))?,
@@ -354,6 +423,7 @@ impl MapStyle {
                 None => None,
             };
             layers.push(StyleLayer {
+                source: layer["source"].as_str().unwrap_or(MAIN_SOURCE).to_owned(),
                 source_layer: layer["source-layer"]
                     .as_str()
                     .unwrap_or_default()
@@ -371,12 +441,17 @@ impl MapStyle {
             doc["center"][1].as_f64().unwrap_or(0.0),
             doc["zoom"].as_f64().unwrap_or(2.0),
         );
-        let source_url = doc["sources"]
+        let sources: Vec<StyleSource> = doc["sources"]
             .as_object()
-            .and_then(|s| s.values().next())
-            .and_then(|s| s["url"].as_str())
-            .unwrap_or_default()
-            .to_owned();
+            .into_iter()
+            .flatten()
+            .filter_map(|(id, s)| StyleSource::parse(id, s))
+            .collect();
+        let source_url = sources
+            .iter()
+            .find(|s| s.id == MAIN_SOURCE)
+            .and_then(|s| s.url.clone())
+            .unwrap_or_default();
         let name = doc["name"].as_str().unwrap_or("CityGIS").to_owned();
         Ok(MapStyle {
             name,
@@ -386,6 +461,7 @@ impl MapStyle {
             center,
             source_layers: layer_list(&source_url),
             source_url,
+            sources,
         })
     }
 
@@ -511,5 +587,41 @@ mod tests {
         let text = serde_json::json!({"layers": [{"id": "bad", "type": "fill", "paint": {"fill-color": ["step", 1]}}]}).to_string();
         let err = MapStyle::parse(&text).unwrap_err().to_string();
         assert!(err.contains("bad") && err.contains("step"), "{err}");
+    }
+
+    #[test]
+    fn reads_a_base_map_beneath_the_city_layers() {
+        let text = serde_json::json!({
+            "sources": {
+                "citygis": {"type": "vector", "url": "http://h/tiles/wards"},
+                "base": {"type": "raster", "tiles": ["https://t/{z}/{x}/{y}.png"], "tileSize": 256, "maxzoom": 19, "attribution": "© OSM"}
+            },
+            "layers": [
+                {"id": "base-raster", "type": "raster", "source": "base"},
+                {"id": "base-water-fill", "type": "fill", "source": "base", "source-layer": "water",
+                 "filter": ["==", ["geometry-type"], "Polygon"], "paint": {"fill-color": "#aad3df"}},
+                {"id": "wards-fill", "type": "fill", "source": "citygis", "source-layer": "wards", "paint": {"fill-color": "#5b6c8f"}}
+            ]
+        })
+        .to_string();
+        let style = MapStyle::parse(&text).unwrap();
+        assert_eq!(style.source_url, "http://h/tiles/wards");
+        let base = style.sources.iter().find(|s| s.id == "base").unwrap();
+        assert!(base.raster);
+        assert_eq!((base.tile_size, base.max_zoom), (256, 19));
+        assert_eq!(base.tiles, ["https://t/{z}/{x}/{y}.png"]);
+        assert_eq!(base.attribution.as_deref(), Some("© OSM"));
+        let sources: Vec<&str> = style.layers.iter().map(|l| l.source.as_str()).collect();
+        assert_eq!(sources, ["base", "base", "citygis"]);
+        assert!(matches!(style.layers[0].paint, Paint::Raster { .. }));
+        // The geometry-type filter keeps polygons and drops points.
+        let water = style.layers[1].filter.as_ref().unwrap();
+        assert!(!water.test(&feature(&[]), 14.0));
+        let mut lake = feature(&[]);
+        lake.geometry = Geometry::Polygon(geo::Polygon::new(
+            geo::LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]),
+            Vec::new(),
+        ));
+        assert!(water.test(&lake, 14.0));
     }
 }

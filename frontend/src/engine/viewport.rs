@@ -120,10 +120,13 @@ impl Viewport {
         (a.x, a.y, b.x, b.y)
     }
 
-    /// The zoom of the tiles to draw: the view's zoom rounded down, within what the source
-    /// offers (past `max_source_zoom` the source's deepest tiles are drawn larger: overzoom).
-    pub fn tile_zoom(&self, min_source_zoom: u8, max_source_zoom: u8) -> u8 {
-        let z = self.zoom.floor().max(0.0) as u8;
+    /// The zoom of the tiles to draw from a source of `tile_px`-pixel tiles: the view's zoom
+    /// rounded down, within what the source offers (past `max_source_zoom` the source's deepest
+    /// tiles are drawn larger: overzoom). A 256-pixel tile covers half the side of a 512-pixel
+    /// one, so such sources are asked one zoom deeper.
+    pub fn tile_zoom_for(&self, tile_px: u32, min_source_zoom: u8, max_source_zoom: u8) -> u8 {
+        let deeper = (TILE_PX / f64::from(tile_px.max(1))).log2().round();
+        let z = (self.zoom.floor() + deeper).clamp(0.0, 30.0) as u8;
         z.clamp(min_source_zoom, max_source_zoom)
     }
 
@@ -242,7 +245,10 @@ mod tests {
     #[test]
     fn cover_at_fractional_zoom_uses_the_lower_zoom_tiles_scaled() {
         let v = view(14.6);
-        assert_eq!(v.tile_zoom(0, 18), 14);
+        assert_eq!(v.tile_zoom_for(512, 0, 18), 14);
+        // 256-pixel raster tiles one zoom deeper, still within the source's range.
+        assert_eq!(v.tile_zoom_for(256, 0, 18), 15);
+        assert_eq!(v.tile_zoom_for(256, 0, 14), 14);
         let tiles = v.cover(14);
         // At 14.6 a z14 tile is 512·2^0.6 ≈ 776 px: a 1024×768 view spans 2–3 columns and 1–2 rows.
         assert!((2..=6).contains(&tiles.len()), "{tiles:?}");
@@ -264,7 +270,7 @@ mod tests {
     #[test]
     fn overzoom_uses_the_deepest_source_tiles() {
         let v = view(19.4);
-        assert_eq!(v.tile_zoom(0, 18), 18);
+        assert_eq!(v.tile_zoom_for(512, 0, 18), 18);
         let (_, _, size) = v.tile_rect(v.cover(18)[0]);
         assert!((size - 512.0 * 1.4f64.exp2()).abs() < 1e-6);
     }
