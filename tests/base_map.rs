@@ -147,6 +147,46 @@ fn an_mbtiles_file_made_by_gdal_is_the_base_source() {
 }
 
 #[test]
+fn a_raster_mbtiles_file_is_served_as_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let mbtiles = support::gdal_raster_mbtiles(dir.path());
+    let config = demo_config_with(
+        dir.path(),
+        &format!("[base]\nmbtiles = {:?}\n", mbtiles.display().to_string()),
+    );
+    let server = Server::start_with_config(&config, &[]);
+    let tilejson = get(&server.url("/tiles/base"), &[]).json();
+    assert_eq!(tilejson["format"], "png");
+    assert!(tilejson.get("vector_layers").is_none());
+    let style = get(&server.url("/style.json"), &[]).json();
+    assert_eq!(style["sources"]["base"]["type"], "raster");
+    assert_eq!(style["sources"]["base"]["url"], server.url("/tiles/base"));
+    assert_eq!(style["layers"][1]["id"], "base-raster");
+    let (lon, lat) = ((LAKE[0] + LAKE[2]) / 2.0, (LAKE[1] + LAKE[3]) / 2.0);
+    let (z, x, y) = tile_of(lon, lat, 15);
+    let tile = get(
+        &server.url(&format!("/tiles/base/{z}/{x}/{y}.png")),
+        &[("Accept-Encoding", "gzip")],
+    );
+    assert_eq!(tile.status, 200);
+    assert_eq!(tile.header("content-type"), Some("image/png"));
+    assert_eq!(
+        tile.header("content-encoding"),
+        None,
+        "images are not gzipped"
+    );
+    let image = image::load_from_memory(&tile.body)
+        .expect("a PNG")
+        .to_rgba8();
+    let centre = image.get_pixel(image.width() / 2, image.height() / 2);
+    assert_eq!(
+        &centre.0[..3],
+        &support::RASTER_RGB,
+        "the tile shows GDAL's image"
+    );
+}
+
+#[test]
 fn a_raster_service_is_a_raster_source_and_no_base_tiles_are_served() {
     let dir = tempfile::tempdir().unwrap();
     let config = demo_config_with(

@@ -597,6 +597,44 @@ fn an_mbtiles_base_map_is_drawn_beneath_the_layers_and_switched_off_as_one() {
     });
 }
 
+#[test]
+fn a_raster_base_map_is_drawn_from_its_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let mbtiles = support::gdal_raster_mbtiles(dir.path());
+    let config = support::demo_config_with(
+        dir.path(),
+        &format!("[base]\nmbtiles = {:?}\n", mbtiles.display().to_string()),
+    );
+    let server = Server::start_with_config(&config, &[]);
+    let driver = start_driver();
+    runtime().block_on(async {
+        let client = browser(&driver, 1024, 768).await;
+        let [w, s, e, n] = support::LAKE;
+        let (lon, lat) = ((w + e) / 2.0, (s + n) / 2.0);
+        client
+            .goto(&server.url(&format!("/#14/{lat}/{lon}")))
+            .await
+            .unwrap();
+        let canvas = wait_for_map(&client).await;
+        let (x, y, w, h) = canvas.rectangle().await.unwrap();
+        let (cx, cy) = (x + w / 2.0, y + h / 2.0);
+        let img = snapshot(&client, "12-raster-base-map").await;
+        assert!(
+            colour_around(&img, cx, cy, 3, support::RASTER_RGB),
+            "the raster image is drawn under the wards"
+        );
+        // 0.003° west of the image its tiles are transparent: the map shows through.
+        let px_per_degree = 512.0 * 2f64.powi(14) / 360.0;
+        let west = cx - (lon - (support::LAKE[0] - 0.003)) * px_per_degree;
+        assert!(
+            !colour_around(&img, west, cy, 3, support::RASTER_RGB),
+            "the image covers only its rectangle"
+        );
+        assert_eq!(page_errors(&client).await, Vec::<String>::new());
+        client.close().await.unwrap();
+    });
+}
+
 /// (left, top, width, height) of an element, in CSS pixels.
 async fn rect_of(client: &Client, css: &str) -> (f64, f64, f64, f64) {
     client

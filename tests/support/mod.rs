@@ -70,6 +70,71 @@ pub fn gdal_base_mbtiles(dir: &Path) -> PathBuf {
     file
 }
 
+/// The colour of [`gdal_raster_mbtiles`]'s image.
+pub const RASTER_RGB: [u8; 3] = [200, 40, 160];
+
+/// An MBTiles file of PNG tiles made by GDAL (`gdal_create` + `gdal_translate -of MBTILES`): the
+/// [`LAKE`] rectangle in one flat colour, [`RASTER_RGB`], at zoom 15. Needs `gdal-bin`.
+pub fn gdal_raster_mbtiles(dir: &Path) -> PathBuf {
+    let [w, s, e, n] = LAKE;
+    let tif = dir.join("raster.tif");
+    let file = dir.join("raster.mbtiles");
+    let [r, g, b] = RASTER_RGB;
+    let steps: [Vec<String>; 2] = [
+        [
+            "gdal_create",
+            "-of",
+            "GTiff",
+            "-outsize",
+            "512",
+            "512",
+            "-bands",
+            "3",
+            "-burn",
+            &r.to_string(),
+            "-burn",
+            &g.to_string(),
+            "-burn",
+            &b.to_string(),
+            "-a_srs",
+            "EPSG:4326",
+            "-a_ullr",
+            &w.to_string(),
+            &n.to_string(),
+            &e.to_string(),
+            &s.to_string(),
+            &tif.display().to_string(),
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        [
+            "gdal_translate",
+            "-q",
+            "-of",
+            "MBTILES",
+            "-co",
+            "TILE_FORMAT=PNG",
+            &tif.display().to_string(),
+            &file.display().to_string(),
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    for step in steps {
+        let out = Command::new(&step[0])
+            .args(&step[1..])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {} ({e}): apt-get install gdal-bin", step[0]));
+        assert!(
+            out.status.success(),
+            "{} failed: {}",
+            step[0],
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    file
+}
+
 /// A running server, killed when dropped. Its data store lives in a temporary folder of its own.
 pub struct Server {
     child: Child,
