@@ -133,6 +133,21 @@ impl Layer {
         self.tree.locate_in_envelope_intersecting(&envelope)
     }
 
+    /// The feature with this id.
+    pub fn feature(&self, id: u64) -> Option<&Arc<Feature>> {
+        self.by_id.get(&id).map(|item| &item.feature)
+    }
+
+    /// Every feature, in no particular order.
+    pub fn features(&self) -> impl Iterator<Item = &Arc<Feature>> {
+        self.by_id.values().map(|item| &item.feature)
+    }
+
+    /// Where an attribute sits in each feature's `values`.
+    pub fn attribute_index(&self, name: &str) -> Option<usize> {
+        self.config.attributes.iter().position(|a| a == name)
+    }
+
     /// Adds a feature, replacing the one with the same id.
     pub fn upsert(&mut self, feature: Feature) {
         self.remove(feature.id);

@@ -7,9 +7,11 @@ mod interner;
 mod layer;
 mod load;
 mod registry;
+mod ward_locator;
 
 pub use feature::{Feature, IndexedFeature, Value};
 pub use interner::Interner;
 pub use layer::{FieldType, Layer};
 pub use load::{LoadError, Location, load_geojson_file, parse_geojson, to_value};
 pub use registry::{LayerRegistry, RegistryError};
+pub use ward_locator::WardLocator;

@@ -22,11 +22,21 @@ pub struct EventHub {
 }
 
 impl EventHub {
-    /// A hub remembering the last `capacity` events.
+    /// A hub remembering the last `capacity` events. Numbers start from the clock (microseconds
+    /// since 1970), so they keep growing across restarts: a client reconnecting with the number
+    /// of an event from before a restart is given every event since.
     pub fn new(capacity: usize) -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros() as u64);
+        Self::numbered_after(capacity, now)
+    }
+
+    /// A hub whose first event has number `last_id + 1`.
+    pub fn numbered_after(capacity: usize, last_id: u64) -> Self {
         let (sender, _) = broadcast::channel(capacity.max(16));
         Self {
-            recent: Mutex::new((0, VecDeque::with_capacity(capacity))),
+            recent: Mutex::new((last_id, VecDeque::with_capacity(capacity))),
             capacity,
             sender,
         }
@@ -86,7 +96,7 @@ mod tests {
 
     #[test]
     fn replays_what_a_client_missed_then_streams() {
-        let hub = EventHub::new(3);
+        let hub = EventHub::numbered_after(3, 0);
         for i in 1..=5 {
             hub.publish("report.created", json!({ "n": i }));
         }
@@ -97,5 +107,14 @@ mod tests {
         hub.publish("report.updated", json!({}));
         assert_eq!(rx.try_recv().unwrap().id, 6);
         assert_eq!(hub.last_id(), 6);
+    }
+
+    #[test]
+    fn numbers_keep_growing_across_restarts() {
+        let before = EventHub::new(3);
+        let last = before.publish("report.created", json!({})).id;
+        drop(before);
+        let after = EventHub::new(3);
+        assert!(after.publish("report.created", json!({})).id > last);
     }
 }

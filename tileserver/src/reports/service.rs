@@ -11,7 +11,7 @@ use super::status::Status;
 use super::tracking_code;
 use crate::auth::Principal;
 use crate::config::{CityConfig, ReportsConfig};
-use crate::layer::{Feature, Interner, Layer, LayerRegistry, LoadError, Value};
+use crate::layer::{Feature, Interner, Layer, LayerRegistry, LoadError, Value, WardLocator};
 use crate::mercator::to_mercator;
 use crate::rate_limit::RateLimiter;
 use crate::store::{ListQuery, NewReportRow, ReportChange, Store, StoreError};
@@ -19,7 +19,6 @@ use crate::tile::MercatorBounds;
 use crate::validation::{FieldError, Problems};
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use geo::Contains;
 use rand::RngCore;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -517,22 +516,9 @@ impl ReportService {
             .as_ref()?
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let name_index = wards.config().attributes.iter().position(|a| a == "name")?;
-        let (x, y) = to_mercator(lon, lat);
-        let p = geo::Point::new(x, y);
-        let bounds = MercatorBounds {
-            min_x: x,
-            min_y: y,
-            max_x: x,
-            max_y: y,
-        };
-        wards
-            .query(bounds)
-            .find(|f| f.geometry.contains(&p))
-            .and_then(|f| match &f.values[name_index] {
-                Some(Value::String(s)) => Some(s.to_string()),
-                _ => None,
-            })
+        WardLocator::new(&wards)?
+            .ward_at(lon, lat)
+            .map(|name| name.to_string())
     }
 
     /// Writes a photo durably under a random name; returns the name.
