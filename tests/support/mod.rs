@@ -379,3 +379,47 @@ pub fn staff_session(server: &Server, username: &str, role: &str) -> String {
     );
     cookie.split(';').next().unwrap().to_owned()
 }
+
+/// The attributes (as text) of the feature with `id` in a layer of a vector tile.
+pub fn tile_feature(
+    bytes: &[u8],
+    layer: &str,
+    id: u64,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    use geozero::mvt::{Message, Tile};
+    let tile = Tile::decode(bytes).expect("a valid vector tile");
+    let layer = tile.layers.iter().find(|l| l.name == layer)?;
+    let feature = layer.features.iter().find(|f| f.id == Some(id))?;
+    Some(
+        feature
+            .tags
+            .chunks(2)
+            .map(|kv| {
+                let v = &layer.values[kv[1] as usize];
+                let text = v
+                    .string_value
+                    .clone()
+                    .or(v.int_value.map(|i| i.to_string()))
+                    .or(v.uint_value.map(|i| i.to_string()))
+                    .or(v.sint_value.map(|i| i.to_string()))
+                    .or(v.double_value.map(|d| d.to_string()))
+                    .or(v.float_value.map(|d| d.to_string()))
+                    .or(v.bool_value.map(|b| b.to_string()))
+                    .unwrap_or_default();
+                (layer.keys[kv[0] as usize].clone(), text)
+            })
+            .collect(),
+    )
+}
+
+/// (id, lon, lat) of a demo camera and its `n`-th place in the file.
+pub fn demo_camera(n: usize) -> (u64, f64, f64) {
+    let text = std::fs::read_to_string(repo_root().join("data/cameras.geojson")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let f = &doc["features"][n];
+    (
+        f["properties"]["id"].as_u64().unwrap(),
+        f["geometry"]["coordinates"][0].as_f64().unwrap(),
+        f["geometry"]["coordinates"][1].as_f64().unwrap(),
+    )
+}

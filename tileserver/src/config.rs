@@ -18,6 +18,9 @@ pub struct CityConfig {
     /// Citizens' field reports; absent for a deployment that only serves map layers.
     #[serde(default)]
     pub reports: Option<ReportsConfig>,
+    /// Camera status reporting; absent for a deployment without cameras.
+    #[serde(default)]
+    pub cameras: Option<CamerasConfig>,
     /// A base map drawn beneath the layers; the layers alone when absent.
     #[serde(default)]
     pub base: Option<BaseMapConfig>,
@@ -102,6 +105,15 @@ pub struct CategoryConfig {
     /// Agency that handles it by default.
     #[serde(default)]
     pub agency: Option<String>,
+}
+
+/// Cameras whose status operators and monitoring systems report (`POST /api/cameras/status`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CamerasConfig {
+    /// The point layer of cameras; it publishes `status` and, to show since when,
+    /// `status_since`.
+    pub layer: String,
 }
 
 /// The base map: an MBTiles file (vector or raster tiles) or a raster XYZ URL, one of the two.
@@ -384,6 +396,19 @@ impl CityConfig {
         }
         if let Some(base) = &self.base {
             base.validate()?;
+        }
+        if let Some(cameras) = &self.cameras {
+            let layer = self
+                .layer(&cameras.layer)
+                .ok_or_else(|| format!("cameras.layer {:?} is not a layer", cameras.layer))?;
+            if layer.geometry != GeometryKind::Point
+                || !layer.attributes.iter().any(|a| a == "status")
+            {
+                return Err(format!(
+                    "layer {:?} holds cameras: it needs geometry = \"point\" and a \"status\" attribute",
+                    layer.name
+                ));
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for layer in &self.layers {

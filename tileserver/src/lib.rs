@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod base_map;
+pub mod cameras;
 pub mod config;
 pub mod http;
 pub mod layer;

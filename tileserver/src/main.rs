@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use tileserver::base_map::BaseMap;
+use tileserver::cameras::CameraService;
 use tileserver::config::{CityConfig, LayerSource};
 use tileserver::http::{AppState, ServerOptions, serve};
 use tileserver::layer::LayerRegistry;
@@ -292,6 +293,11 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         tracing::info!(layer = layer.name(), features = layer.len(), "layer loaded");
     }
+    let events = reports.as_ref().map_or_else(
+        || Arc::new(tileserver::reports::EventHub::new(1000)),
+        |r| Arc::clone(&r.events),
+    );
+    let cameras = CameraService::start(&config, Arc::clone(&store), &layers, events)?.map(Arc::new);
     let readers = std::thread::available_parallelism().map_or(2, usize::from);
     let base_map = BaseMap::open(&config, readers)?;
     if let Some(base_map) = &base_map {
@@ -313,6 +319,7 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         },
         store: Some(store),
         reports,
+        cameras,
         login_limit: RateLimiter::new(10, std::time::Duration::from_secs(60)),
     };
     let city = state.config.city.name.clone();

@@ -93,8 +93,16 @@ pub fn feature_popup(props: &PopupProps) -> Html {
         .iter()
         .filter(|(k, _)| !matches!(k.as_str(), "id" | "name" | "source"))
         .filter_map(|(k, v)| {
-            let label = attribute_label(lang, k)?;
             let text = v.as_text();
+            if k == "status_since" {
+                let label = match f.text("status").as_deref() {
+                    Some("offline") => lang.t("Mất kết nối từ", "Offline since"),
+                    Some("maintenance") => lang.t("Bảo trì từ", "In maintenance since"),
+                    _ => lang.t("Hoạt động từ", "Online since"),
+                };
+                return Some(html! { <tr><th scope="row">{ label }</th><td>{ clock_and_date(&text) }</td></tr> });
+            }
+            let label = attribute_label(lang, k)?;
             let value = if k == "category" {
                 category_name(&props.categories, &text, lang)
             } else {
@@ -137,5 +145,18 @@ pub fn feature_popup(props: &PopupProps) -> Html {
             { report }
             <p class="coords">{ format!("{:.5}, {:.5}", hit.lat, hit.lon) }</p>
         </section>
+    }
+}
+
+/// "08:05 22/11/2026" from an RFC 3339 local time ("2026-11-22T08:05:00+07:00"); the text as it
+/// is when it is not one.
+pub fn clock_and_date(rfc3339: &str) -> String {
+    let Some((date, time)) = rfc3339.split_once('T') else {
+        return rfc3339.to_owned();
+    };
+    let mut ymd = date.split('-');
+    match (ymd.next(), ymd.next(), ymd.next(), time.get(..5)) {
+        (Some(y), Some(m), Some(d), Some(hm)) => format!("{hm} {d}/{m}/{y}"),
+        _ => rfc3339.to_owned(),
     }
 }

@@ -27,6 +27,11 @@ impl Principal {
     pub fn can_manage_reports(&self) -> bool {
         matches!(self.user.role, Role::Operator | Role::Admin)
     }
+
+    /// May report camera status (operators, admins and their integrations' API tokens).
+    pub fn can_report_camera_status(&self) -> bool {
+        matches!(self.user.role, Role::Operator | Role::Admin)
+    }
 }
 
 /// Hashes a password with argon2id and a random salt.

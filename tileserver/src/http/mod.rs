@@ -3,6 +3,7 @@
 
 mod auth;
 mod base_map;
+mod cameras;
 mod error;
 mod events;
 mod metadata;
@@ -57,6 +58,8 @@ pub struct AppState {
     /// The data store (reports, users); None for a server of map layers only.
     pub store: Option<Arc<Store>>,
     pub reports: Option<Arc<ReportService>>,
+    /// Camera status reporting, when the configuration has `[cameras]`.
+    pub cameras: Option<Arc<crate::cameras::CameraService>>,
     /// Per-client limit on sign-in attempts.
     pub login_limit: RateLimiter,
 }
@@ -109,6 +112,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, options: &ServerOptions) {
                 .route(get_or_head().to(reports::list))
                 .route(web::post().to(reports::create)),
         )
+        .service(web::resource("/api/cameras/status").route(web::post().to(cameras::report_status)))
         .service(web::resource("/api/reports/nearby").route(get_or_head().to(reports::nearby)))
         .service(web::resource("/api/places").route(get_or_head().to(places::search)))
         .service(web::resource("/api/categories").route(get_or_head().to(reports::categories)))

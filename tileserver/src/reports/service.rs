@@ -63,8 +63,8 @@ pub struct ReportService {
     layer: Arc<RwLock<Layer>>,
     wards: Option<Arc<RwLock<Layer>>>,
     photos_dir: PathBuf,
-    /// Report created/updated events for `/api/events`.
-    pub events: EventHub,
+    /// Report created/updated events for `/api/events` (camera status events go here too).
+    pub events: Arc<EventHub>,
     /// Per-client limit on filing.
     pub filing_limit: RateLimiter,
 }
@@ -140,7 +140,7 @@ impl ReportService {
             layer,
             wards,
             photos_dir,
-            events: EventHub::new(1000),
+            events: Arc::new(EventHub::new(1000)),
             config,
         };
         service

@@ -66,4 +66,14 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX report_history_report ON report_history(report_id);
     "#,
+    // 2: camera status reported by operators and monitoring systems.
+    r#"
+    CREATE TABLE camera_status (
+        camera_id   INTEGER PRIMARY KEY,
+        status      TEXT NOT NULL CHECK (status IN ('online', 'offline', 'maintenance')),
+        since       TEXT NOT NULL,
+        reported_at TEXT NOT NULL,
+        reported_by TEXT NOT NULL
+    );
+    "#,
 ];

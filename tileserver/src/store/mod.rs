@@ -1,10 +1,12 @@
 //! The embedded store: one SQLite file (WAL, foreign keys on, synchronous=FULL so a committed
 //! transaction survives a crash or power loss). All SQL is parameterized.
 
+mod cameras;
 mod migrations;
 mod reports;
 mod users;
 
+pub use cameras::{CameraStatusRow, StatusOutcome, StatusReport};
 pub use reports::{ListQuery, NewReportRow, ReportChange};
 pub use users::{Role, User};
 

@@ -1,0 +1,177 @@
+//! Camera status as last reported: per camera its status, since when, and who said so.
+
+use super::{Store, StoreError, parse_timestamp, timestamp};
+use chrono::{DateTime, Utc};
+use rusqlite::OptionalExtension;
+
+/// A camera's stored status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CameraStatusRow {
+    pub camera_id: u64,
+    pub status: String,
+    /// When the camera entered this status.
+    pub since: DateTime<Utc>,
+    /// Time of the latest report about it.
+    pub reported_at: DateTime<Utc>,
+}
+
+/// One reported status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusReport {
+    pub camera_id: u64,
+    pub status: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What a stored report changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusOutcome {
+    /// The status changed (or the camera had none stored).
+    Changed,
+    /// Same status as stored: only the report time moved.
+    Unchanged,
+    /// Older than the latest report about the camera: ignored.
+    Stale,
+}
+
+impl Store {
+    /// Every stored camera status.
+    pub fn camera_statuses(&self) -> Result<Vec<CameraStatusRow>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT camera_id, status, since, reported_at FROM camera_status ORDER BY camera_id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(id, status, since, reported_at)| {
+                Ok(CameraStatusRow {
+                    camera_id: id as u64,
+                    status,
+                    since: parse_timestamp(&since)?,
+                    reported_at: parse_timestamp(&reported_at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a batch of reports in one transaction (all or nothing), in order; returns each
+    /// one's outcome and the camera's status afterwards.
+    pub fn report_camera_statuses(
+        &self,
+        reports: &[StatusReport],
+        reported_by: &str,
+    ) -> Result<Vec<(StatusOutcome, CameraStatusRow)>, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut out = Vec::with_capacity(reports.len());
+        for report in reports {
+            let stored: Option<(String, String, String)> = tx
+                .query_row(
+                    "SELECT status, since, reported_at FROM camera_status WHERE camera_id = ?1",
+                    [report.camera_id as i64],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let (outcome, since) = match &stored {
+                Some((_, since, reported_at)) if parse_timestamp(reported_at)? > report.at => {
+                    (StatusOutcome::Stale, parse_timestamp(since)?)
+                }
+                Some((status, since, _)) if *status == report.status => {
+                    (StatusOutcome::Unchanged, parse_timestamp(since)?)
+                }
+                _ => (StatusOutcome::Changed, report.at),
+            };
+            if outcome != StatusOutcome::Stale {
+                tx.execute(
+                    "INSERT INTO camera_status (camera_id, status, since, reported_at, reported_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (camera_id) DO UPDATE SET status = excluded.status,
+                         since = excluded.since, reported_at = excluded.reported_at,
+                         reported_by = excluded.reported_by",
+                    (
+                        report.camera_id as i64,
+                        &report.status,
+                        timestamp(since),
+                        timestamp(report.at),
+                        reported_by,
+                    ),
+                )?;
+            }
+            let (status, reported_at) = match (&stored, outcome) {
+                (Some((status, _, reported_at)), StatusOutcome::Stale) => {
+                    (status.clone(), parse_timestamp(reported_at)?)
+                }
+                _ => (report.status.clone(), report.at),
+            };
+            out.push((
+                outcome,
+                CameraStatusRow {
+                    camera_id: report.camera_id,
+                    status,
+                    since,
+                    reported_at,
+                },
+            ));
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, h, 0, 0).unwrap()
+    }
+
+    fn report(id: u64, status: &str, h: u32) -> StatusReport {
+        StatusReport {
+            camera_id: id,
+            status: status.into(),
+            at: at(h),
+        }
+    }
+
+    #[test]
+    fn keeps_since_for_repeats_and_ignores_older_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let out = store
+            .report_camera_statuses(&[report(7, "offline", 8), report(9, "online", 8)], "test")
+            .unwrap();
+        assert!(out.iter().all(|(o, _)| *o == StatusOutcome::Changed));
+        // Still offline an hour later: offline since 8, not 9.
+        let out = store
+            .report_camera_statuses(&[report(7, "offline", 9)], "test")
+            .unwrap();
+        assert_eq!(out[0].0, StatusOutcome::Unchanged);
+        assert_eq!(out[0].1.since, at(8));
+        // A late report from 7 o'clock changes nothing.
+        let out = store
+            .report_camera_statuses(&[report(7, "online", 7)], "test")
+            .unwrap();
+        assert_eq!(out[0].0, StatusOutcome::Stale);
+        assert_eq!(out[0].1.status, "offline");
+        // Back online at 10; the store survives reopening.
+        store
+            .report_camera_statuses(&[report(7, "online", 10)], "test")
+            .unwrap();
+        drop(store);
+        let rows = Store::open(dir.path()).unwrap().camera_statuses().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].camera_id, rows[0].status.as_str()), (7, "online"));
+        assert_eq!(rows[0].since, at(10));
+    }
+}
