@@ -21,6 +21,9 @@ pub struct CityConfig {
     /// Camera status reporting; absent for a deployment without cameras.
     #[serde(default)]
     pub cameras: Option<CamerasConfig>,
+    /// Which layers `/api/stats` counts by ward and for Wi-Fi.
+    #[serde(default)]
+    pub stats: Option<StatsConfig>,
     /// A base map drawn beneath the layers; the layers alone when absent.
     #[serde(default)]
     pub base: Option<BaseMapConfig>,
@@ -114,6 +117,17 @@ pub struct CamerasConfig {
     /// The point layer of cameras; it publishes `status` and, to show since when,
     /// `status_since`.
     pub layer: String,
+}
+
+/// Layers the statistics use.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsConfig {
+    /// Polygon layer whose `name` gives wards (reports and cameras are counted by ward).
+    pub ward_layer: String,
+    /// Point layer of Wi-Fi points (with `kind`, `sessions`, `sessions_period`).
+    #[serde(default)]
+    pub wifi_layer: Option<String>,
 }
 
 /// The base map: an MBTiles file (vector or raster tiles) or a raster XYZ URL, one of the two.
@@ -396,6 +410,13 @@ impl CityConfig {
         }
         if let Some(base) = &self.base {
             base.validate()?;
+        }
+        if let Some(stats) = &self.stats {
+            for name in std::iter::once(&stats.ward_layer).chain(&stats.wifi_layer) {
+                if self.layer(name).is_none() {
+                    return Err(format!("stats names layer {name:?}, which is not a layer"));
+                }
+            }
         }
         if let Some(cameras) = &self.cameras {
             let layer = self

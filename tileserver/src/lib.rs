@@ -13,6 +13,7 @@ pub mod open311;
 pub mod places;
 pub mod rate_limit;
 pub mod reports;
+pub mod stats;
 pub mod store;
 pub mod tile;
 pub mod tile_cache;

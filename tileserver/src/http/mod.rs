@@ -13,6 +13,7 @@ mod places;
 mod reports;
 mod request_body;
 mod request_log;
+mod stats;
 mod tiles;
 
 pub use auth::SESSION_COOKIE;
@@ -112,6 +113,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, options: &ServerOptions) {
                 .route(get_or_head().to(reports::list))
                 .route(web::post().to(reports::create)),
         )
+        .service(web::resource("/api/stats").route(get_or_head().to(stats::stats)))
         .service(web::resource("/api/cameras/status").route(web::post().to(cameras::report_status)))
         .service(web::resource("/api/reports/nearby").route(get_or_head().to(reports::nearby)))
         .service(web::resource("/api/places").route(get_or_head().to(places::search)))
@@ -194,6 +196,13 @@ pub async fn serve(
                     }),
             )
             .app_data(web::FormConfig::default().limit(request_body::MAX_JSON_BYTES))
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                ApiError::bad_request(
+                    "query",
+                    format!("Tham số truy vấn không hợp lệ (malformed query string: {e})"),
+                )
+                .into()
+            }))
             .wrap(cors(&state.options.cors_origins))
             .wrap(middleware::from_fn(request_log::log_request))
             .configure(|cfg| routes(cfg, &options))

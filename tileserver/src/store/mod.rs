@@ -3,10 +3,12 @@
 
 mod cameras;
 mod migrations;
+mod report_counts;
 mod reports;
 mod users;
 
 pub use cameras::{CameraStatusRow, StatusOutcome, StatusReport};
+pub use report_counts::{CountWindow, ReportCounts};
 pub use reports::{ListQuery, NewReportRow, ReportChange};
 pub use users::{Role, User};
 
