@@ -1,9 +1,11 @@
 //! CityGIS web map: a Yew application over a map engine written in Rust. `engine` draws our
 //! vector tiles on a canvas and knows nothing of Yew; `app` is the portal around it (panels,
-//! popups, the report form, the lookup page), in Vietnamese with an English toggle.
+//! popups, the report form, the lookup page), in Vietnamese with an English toggle; `wall` is
+//! the operations centre's wall display at `/wall`.
 
 pub mod app;
 pub mod engine;
+pub mod wall;
 
 use wasm_bindgen::prelude::*;
 
@@ -13,8 +15,17 @@ pub fn start() {
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
-    if let Some(root) = root {
-        yew::Renderer::<app::App>::with_root(root).render();
+    let on_wall = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .is_some_and(|p| p.trim_end_matches('/').ends_with("/wall"));
+    match root {
+        Some(root) if on_wall => {
+            yew::Renderer::<wall::WallApp>::with_root(root).render();
+        }
+        Some(root) => {
+            yew::Renderer::<app::App>::with_root(root).render();
+        }
+        None => {}
     }
 }
 

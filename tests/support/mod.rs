@@ -155,11 +155,21 @@ impl Server {
 
     /// Starts on an existing data folder (to restart a server on the same store).
     pub fn start_in(config: &Path, data_dir: tempfile::TempDir, extra: &[&str]) -> Self {
+        Self::start_at(config, data_dir, "127.0.0.1:0", extra)
+    }
+
+    /// Starts the server on a given address (to restart it where clients expect it).
+    pub fn start_at(
+        config: &Path,
+        data_dir: tempfile::TempDir,
+        bind: &str,
+        extra: &[&str],
+    ) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tileserver"))
             .arg("serve")
             .arg("--config")
             .arg(config)
-            .args(["--bind", "127.0.0.1:0", "--www"])
+            .args(["--bind", bind, "--www"])
             .arg(repo_root().join("www"))
             .arg("--data-dir")
             .arg(data_dir.path())

@@ -82,6 +82,10 @@ pub struct MapController {
     dragging_pin: bool,
     /// The user's position from the browser (lon, lat, accuracy m).
     pub me: Option<(f64, f64, f64)>,
+    /// The map is drawn this many times larger than CSS pixels (a 4K wall reads like 1080p).
+    scale: f64,
+    /// Places pulsing because a report was just filed there: (lon, lat, start ms).
+    flashes: Vec<(f64, f64, f64)>,
     on_event: Callback<MapEvent>,
 }
 
@@ -133,6 +137,8 @@ impl MapController {
                 picking: false,
                 dragging_pin: false,
                 me: None,
+                flashes: Vec::new(),
+                scale: 1.0,
                 on_event,
             })
         });
@@ -185,9 +191,9 @@ impl MapController {
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
         let vp = &mut self.state.viewport;
-        vp.width = w;
-        vp.height = h;
-        vp.pixel_ratio = dpr;
+        vp.width = w / self.scale;
+        vp.height = h / self.scale;
+        vp.pixel_ratio = dpr * self.scale;
         self.canvas.set_width((w * dpr).round() as u32);
         self.canvas.set_height((h * dpr).round() as u32);
         self.schedule();
@@ -255,6 +261,14 @@ impl MapController {
             web_sys::console::error_2(&"CityGIS: painting failed".into(), &e);
         }
         self.paint_overlays();
+        let t = now();
+        self.flashes.retain(|f| t - f.2 < render::FLASH_MS);
+        if !self.flashes.is_empty() {
+            if let Err(e) = render::paint_flashes(&self.ctx, &self.state, &self.flashes, t) {
+                web_sys::console::error_2(&"CityGIS: painting failed".into(), &e);
+            }
+            self.schedule();
+        }
         let took = now() - start;
         let complete = self.state.is_complete();
         // performance.now() counts from the page's navigation start.
@@ -388,6 +402,18 @@ impl MapController {
         self.fly_to((bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0, zoom);
     }
 
+    /// Draws the map `scale` times larger than CSS pixels (text, symbols and tiles alike).
+    pub fn set_scale(&mut self, scale: f64) {
+        self.scale = scale.clamp(0.5, 8.0);
+        self.resize();
+    }
+
+    /// Makes a place pulse for a while (a report just filed there).
+    pub fn flash(&mut self, lon: f64, lat: f64) {
+        self.flashes.push((lon, lat, now()));
+        self.schedule();
+    }
+
     /// Zooms by `delta` around the centre, animated.
     pub fn zoom_by(&mut self, delta: f64) {
         let (lon, lat) = self.state.viewport.center_lon_lat();
@@ -403,14 +429,18 @@ impl MapController {
         self.schedule();
     }
 
-    fn position(e: &PointerEvent) -> (f64, f64) {
-        (f64::from(e.offset_x()), f64::from(e.offset_y()))
+    /// Where a pointer is, in map pixels.
+    fn position(&self, e: &PointerEvent) -> (f64, f64) {
+        (
+            f64::from(e.offset_x()) / self.scale,
+            f64::from(e.offset_y()) / self.scale,
+        )
     }
 
     /// A pointer (mouse, pen, finger) went down on the map.
     pub fn pointer_down(this: &MapHandle, e: PointerEvent) {
         Self::update(this, |me| {
-            let (x, y) = Self::position(&e);
+            let (x, y) = me.position(&e);
             let _ = me.canvas.set_pointer_capture(e.pointer_id());
             let _ = me.canvas.focus();
             me.glide = None;
@@ -439,7 +469,7 @@ impl MapController {
     /// A pointer moved: drag, pinch, or hover.
     pub fn pointer_move(this: &MapHandle, e: PointerEvent) {
         Self::update(this, |me| {
-            let (x, y) = Self::position(&e);
+            let (x, y) = me.position(&e);
             let Some(i) = me.pointers.iter().position(|p| p.0 == e.pointer_id()) else {
                 // Hover (mouse only).
                 if e.pointer_type() == "mouse" && !me.picking {
@@ -492,7 +522,7 @@ impl MapController {
     /// A pointer went up: a click, a tap, a double tap, or the end of a drag (with inertia).
     pub fn pointer_up(this: &MapHandle, e: PointerEvent) {
         Self::update(this, |me| {
-            let (x, y) = Self::position(&e);
+            let (x, y) = me.position(&e);
             let was = me.pointers.len();
             me.pointers.retain(|p| p.0 != e.pointer_id());
             if was >= 2 {
@@ -559,7 +589,10 @@ impl MapController {
         Self::update(this, |me| {
             let lines = e.delta_mode() == WheelEvent::DOM_DELTA_LINE;
             let dy = e.delta_y() * if lines { 40.0 } else { 1.0 };
-            let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+            let (x, y) = (
+                f64::from(e.offset_x()) / me.scale,
+                f64::from(e.offset_y()) / me.scale,
+            );
             me.fly = None;
             let z = me.state.viewport.zoom - dy.clamp(-300.0, 300.0) / 250.0;
             me.state.viewport.zoom_around(x, y, z);

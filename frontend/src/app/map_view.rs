@@ -28,6 +28,9 @@ pub struct MapViewProps {
     pub on_ready: Callback<MapHandle>,
     pub on_event: Callback<MapEvent>,
     pub on_locate: Callback<()>,
+    /// Zoom and locate buttons (the wall has none).
+    #[prop_or(true)]
+    pub controls: bool,
 }
 
 pub enum Msg {
@@ -157,11 +160,13 @@ impl Component for MapView {
                     {onwheel}
                     {onkeydown}
                 />
+                if ctx.props().controls {
                 <div class="map-buttons">
                     <button type="button" id="zoom-in" onclick={zoom(1.0)} aria-label={lang.t("Phóng to", "Zoom in")} title={lang.t("Phóng to", "Zoom in")}>{"+"}</button>
                     <button type="button" id="zoom-out" onclick={zoom(-1.0)} aria-label={lang.t("Thu nhỏ", "Zoom out")} title={lang.t("Thu nhỏ", "Zoom out")}>{"−"}</button>
                     <button type="button" id="locate" onclick={locate} aria-label={lang.t("Vị trí của tôi", "My location")} title={lang.t("Vị trí của tôi", "My location")}>{"◎"}</button>
                 </div>
+                }
             </div>
         }
     }

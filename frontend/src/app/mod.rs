@@ -87,7 +87,8 @@ pub struct App {
     _events: Option<LiveEvents>,
 }
 
-async fn load_map() -> Result<(MapState, String), String> {
+/// The style, its sources and the map state for the window's size, with the sources' credits.
+pub(crate) async fn load_map() -> Result<(MapState, String), String> {
     let text = api::get_text("/style.json")
         .await
         .map_err(|e| e.message())?;
@@ -159,7 +160,8 @@ fn saved_lang() -> Lang {
     }
 }
 
-fn query_param(name: &str) -> Option<String> {
+/// A parameter of the page's URL, decoded.
+pub(crate) fn query_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     search.trim_start_matches('?').split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=')?;

@@ -31,18 +31,22 @@ pub struct Source {
     pub raster: bool,
     /// Pixels per tile side (512 for vector tiles; 256 for most raster services).
     pub tile_size: u32,
+    /// `[west, south, east, north]` of the data, when the TileJSON says.
+    pub bounds: Option<[f64; 4]>,
     pub cache: TileCache<TileData>,
 }
 
 impl Source {
     /// A vector source from its TileJSON.
     pub fn from_tilejson(id: &str, tilejson: &serde_json::Value) -> Option<Source> {
-        Some(Source::from_template(
+        let mut source = Source::from_template(
             id,
             tilejson["tiles"][0].as_str()?,
             tilejson["minzoom"].as_u64().unwrap_or(0).min(24) as u8,
             tilejson["maxzoom"].as_u64().unwrap_or(18).min(24) as u8,
-        ))
+        );
+        source.bounds = serde_json::from_value(tilejson["bounds"].clone()).ok();
+        Some(source)
     }
 
     /// A vector source from its URL template and zoom range.
@@ -54,6 +58,7 @@ impl Source {
             max_zoom,
             raster: false,
             tile_size: 512,
+            bounds: None,
             cache: TileCache::new(CACHE_TILES),
         }
     }
@@ -225,7 +230,7 @@ impl MapState {
                             + tolerance_px
                     }
                     Paint::Line { .. } => tolerance_px + 2.0,
-                    Paint::Fill { .. } | Paint::Raster { .. } => 0.0,
+                    Paint::Fill { .. } | Paint::Raster { .. } | Paint::Heatmap { .. } => 0.0,
                 };
                 let found = hit_test::feature_at(
                     tile_layer,

@@ -2,6 +2,7 @@
 //! nothing of Yew; only `render` touches the browser (a 2D canvas).
 
 pub mod filters;
+pub mod heatmap;
 pub mod hit_test;
 pub mod inertia;
 pub mod labels;
@@ -16,3 +17,4 @@ pub mod tile_id;
 pub mod url_hash;
 pub mod vector_tile;
 pub mod viewport;
+pub mod wall_style;

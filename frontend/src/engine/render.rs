@@ -2,16 +2,22 @@
 //! features batched by colour (raster tiles as images); then the highlight, cluster counts and
 //! labels without overlaps.
 
+use super::heatmap;
 use super::labels::{self, LabelCandidate};
 use super::map_state::{Hit, MapState};
 use super::style::Paint;
+use super::style::StyleLayer;
+use super::tile_data::TileData;
+use super::tile_id::TileId;
 use super::vector_tile::TileFeature;
 use geo::{Geometry, InteriorPoint, LineString};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::f64::consts::TAU;
+use std::rc::Rc;
 use wasm_bindgen::JsValue;
-use web_sys::{CanvasRenderingContext2d, CanvasWindingRule, Path2d};
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, CanvasWindingRule, HtmlCanvasElement, ImageData, Path2d};
 
 const LABEL_FONT: &str = "600 12px system-ui, 'Segoe UI', Roboto, sans-serif";
 const CLUSTER_FONT: &str = "700 11px system-ui, 'Segoe UI', Roboto, sans-serif";
@@ -134,6 +140,20 @@ pub fn paint(
         };
         let user_opacity = map.filters.opacity(map.switch_of(layer));
         let empty = TileFeature::empty();
+        if let Paint::Heatmap {
+            radius,
+            intensity,
+            opacity,
+        } = &layer.paint
+        {
+            let heat = Heat {
+                radius: radius.number(&empty, zoom, 30.0),
+                intensity: intensity.number(&empty, zoom, 1.0),
+                opacity: opacity.number(&empty, zoom, 1.0) * user_opacity,
+            };
+            draw_heat(ctx, map, layer, &drawables[source], heat)?;
+            continue;
+        }
         if let Paint::Raster { opacity } = &layer.paint {
             ctx.set_global_alpha(opacity.number(&empty, zoom, 1.0) * user_opacity);
             ctx.set_image_smoothing_enabled(true);
@@ -270,8 +290,8 @@ pub fn paint(
                         }
                     }
                 }
-                // Drawn above, tile by tile.
-                Paint::Raster { .. } => {}
+                // Drawn above.
+                Paint::Raster { .. } | Paint::Heatmap { .. } => {}
             }
             ctx.restore();
         }
@@ -331,5 +351,146 @@ fn draw_highlight(
             ctx.restore();
         }
     }
+    Ok(())
+}
+
+/// Heat is accumulated at this fraction of the map's CSS size (then drawn smoothed).
+const HEAT_SCALE: f64 = 0.5;
+
+/// A heat map layer's numbers at the current zoom.
+#[derive(Clone, Copy)]
+struct Heat {
+    radius: f64,
+    intensity: f64,
+    opacity: f64,
+}
+
+thread_local! {
+    /// The off-screen canvas heat accumulates on, made once.
+    static HEAT_CANVAS: std::cell::RefCell<Option<(HtmlCanvasElement, CanvasRenderingContext2d)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn heat_canvas(
+    width: u32,
+    height: u32,
+) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), JsValue> {
+    HEAT_CANVAS.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.is_none() {
+            let document = web_sys::window()
+                .and_then(|w| w.document())
+                .ok_or("no document")?;
+            let canvas: HtmlCanvasElement = document.create_element("canvas")?.dyn_into()?;
+            let ctx: CanvasRenderingContext2d = canvas
+                .get_context("2d")?
+                .ok_or("no 2D context")?
+                .dyn_into()?;
+            *cell = Some((canvas, ctx));
+        }
+        let (canvas, ctx) = cell.as_ref().ok_or("no heat canvas")?;
+        if canvas.width() != width || canvas.height() != height {
+            canvas.set_width(width);
+            canvas.set_height(height);
+        }
+        Ok((canvas.clone(), ctx.clone()))
+    })
+}
+
+/// Draws a point layer's density: soft discs add up their alpha off screen, the alpha is coloured
+/// by [`heatmap::ramp`], and the result is drawn over the map.
+fn draw_heat(
+    ctx: &CanvasRenderingContext2d,
+    map: &MapState,
+    layer: &StyleLayer,
+    tiles: &[(TileId, Rc<TileData>)],
+    heat: Heat,
+) -> Result<(), JsValue> {
+    let vp = &map.viewport;
+    let (w, h) = (
+        (vp.width * HEAT_SCALE).ceil().max(1.0) as u32,
+        (vp.height * HEAT_SCALE).ceil().max(1.0) as u32,
+    );
+    let (canvas, hctx) = heat_canvas(w, h)?;
+    hctx.set_global_composite_operation("source-over")?;
+    hctx.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    let r = heat.radius * HEAT_SCALE;
+    for (tile, data) in tiles {
+        let Some(tile_layer) = data.layer(&layer.source_layer) else {
+            continue;
+        };
+        let (left, top, size) = vp.tile_rect(*tile);
+        let k = size / tile_layer.extent;
+        for f in tile_layer
+            .features
+            .iter()
+            .filter(|f| map.draws_feature(layer, f))
+        {
+            let count = f.get("point_count").and_then(|v| v.as_f64()).unwrap_or(1.0);
+            let alpha = heatmap::point_alpha(count, heat.intensity);
+            for (x, y) in points_of(&f.geometry) {
+                // Points in a tile's buffer belong to its neighbour.
+                if !(0.0..tile_layer.extent).contains(&x) || !(0.0..tile_layer.extent).contains(&y)
+                {
+                    continue;
+                }
+                let (hx, hy) = ((left + x * k) * HEAT_SCALE, (top + y * k) * HEAT_SCALE);
+                if hx < -r || hy < -r || hx > f64::from(w) + r || hy > f64::from(h) + r {
+                    continue;
+                }
+                let gradient = hctx.create_radial_gradient(hx, hy, 0.0, hx, hy, r)?;
+                gradient.add_color_stop(0.0, &format!("rgba(0,0,0,{alpha:.3})"))?;
+                gradient.add_color_stop(1.0, "rgba(0,0,0,0)")?;
+                hctx.set_fill_style_canvas_gradient(&gradient);
+                hctx.fill_rect(hx - r, hy - r, 2.0 * r, 2.0 * r);
+            }
+        }
+    }
+    let image = hctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h))?;
+    let mut pixels = image.data();
+    heatmap::colour_buffer(&mut pixels);
+    let coloured = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), w, h)?;
+    hctx.put_image_data(&coloured, 0.0, 0.0)?;
+    ctx.save();
+    ctx.set_global_alpha(heat.opacity);
+    ctx.set_image_smoothing_enabled(true);
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&canvas, 0.0, 0.0, vp.width, vp.height)?;
+    ctx.restore();
+    Ok(())
+}
+
+/// How long a new report's place pulses, ms.
+pub const FLASH_MS: f64 = 12_000.0;
+
+/// Pulsing rings where reports have just been filed: `(lon, lat, start ms)`, at time `now` ms.
+pub fn paint_flashes(
+    ctx: &CanvasRenderingContext2d,
+    map: &MapState,
+    flashes: &[(f64, f64, f64)],
+    now: f64,
+) -> Result<(), JsValue> {
+    for &(lon, lat, start) in flashes {
+        let age = now - start;
+        if !(0.0..FLASH_MS).contains(&age) {
+            continue;
+        }
+        let (x, y) = map.viewport.lon_lat_to_screen(lon, lat);
+        let fade = 1.0 - age / FLASH_MS;
+        for offset in [0.0, 750.0] {
+            let phase = ((age + offset) % 1500.0) / 1500.0;
+            ctx.set_global_alpha((1.0 - phase) * fade);
+            ctx.set_stroke_style_str("#fde725");
+            ctx.set_line_width(5.0);
+            ctx.begin_path();
+            ctx.arc(x, y, 12.0 + 60.0 * phase, 0.0, TAU)?;
+            ctx.stroke();
+        }
+        ctx.set_global_alpha(fade);
+        ctx.set_fill_style_str("#fde725");
+        ctx.begin_path();
+        ctx.arc(x, y, 9.0, 0.0, TAU)?;
+        ctx.fill();
+    }
+    ctx.set_global_alpha(1.0);
     Ok(())
 }

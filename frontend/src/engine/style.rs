@@ -274,6 +274,12 @@ pub enum Paint {
     Raster {
         opacity: Expr,
     },
+    /// Point density: discs of `radius` pixels whose heat adds up, coloured by a ramp.
+    Heatmap {
+        radius: Expr,
+        intensity: Expr,
+        opacity: Expr,
+    },
 }
 
 /// One drawing instruction of the style.
@@ -404,6 +410,11 @@ impl MapStyle {
                     color: expr("line-color", Value::from("#000000"))?,
                     width: expr("line-width", Value::from(1.0))?,
                     opacity: expr("line-opacity", Value::from(1.0))?,
+                },
+                "heatmap" => Paint::Heatmap {
+                    radius: expr("heatmap-radius", Value::from(30.0))?,
+                    intensity: expr("heatmap-intensity", Value::from(1.0))?,
+                    opacity: expr("heatmap-opacity", Value::from(1.0))?,
                 },
                 "raster" => Paint::Raster {
                     opacity: expr("raster-opacity", Value::from(1.0))?,

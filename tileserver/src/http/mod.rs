@@ -159,6 +159,12 @@ pub fn routes(cfg: &mut web::ServiceConfig, options: &ServerOptions) {
         );
     }
     if let Some(dir) = &options.www_dir {
+        // The wall display is a view of the same single-page app.
+        let index = dir.join("index.html");
+        cfg.service(web::resource("/wall").route(get_or_head().to(move || {
+            let index = index.clone();
+            async move { actix_files::NamedFile::open_async(index).await }
+        })));
         cfg.service(actix_files::Files::new("/", dir).index_file("index.html"));
     }
 }
