@@ -30,12 +30,17 @@ pub fn start() {
 }
 
 /// Timings for the budgets, as JSON: time to the first complete map (ms since the map started),
-/// paint times of recent frames (ms), tiles loaded.
+/// paint times of recent frames (ms), tiles loaded, and the WebAssembly memory's size (bytes).
 #[wasm_bindgen]
 pub fn citygis_stats() -> String {
     app::map_controller::STATS.with(|s| {
         let s = s.borrow();
+        let wasm_memory_bytes = js_sys::Reflect::get(&wasm_bindgen::memory(), &"buffer".into())
+            .and_then(|b| js_sys::Reflect::get(&b, &"byteLength".into()))
+            .ok()
+            .and_then(|n| n.as_f64());
         serde_json::json!({
+            "wasm_memory_bytes": wasm_memory_bytes,
             "first_complete_ms": s.first_complete_ms,
             "paint_ms": s.paint_ms,
             "tiles_loaded": s.tiles_loaded,

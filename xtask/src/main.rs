@@ -5,6 +5,7 @@ mod demo;
 mod frontend;
 mod prerequisites;
 mod scale;
+mod wall_soak;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -47,6 +48,13 @@ enum Task {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Leaves the IOC wall (`/wall`) running in headless Chromium for `--minutes` while reports
+    /// and camera changes are replayed, recording the page's memory every minute into
+    /// `target/wall-soak.json`. Needs chromium and chromium-driver.
+    WallSoak {
+        #[arg(long, default_value_t = 30)]
+        minutes: u64,
+    },
     /// Regenerates the demo city (Đồng Xoài) as GeoJSON files. Deterministic: the same files
     /// every run, so `git diff` after running it shows only intended changes.
     DemoData {
@@ -66,6 +74,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Task::Frontend => frontend::build().map(|_| ()),
+        Task::WallSoak { minutes } => wall_soak::run(minutes),
         Task::Run { args } => {
             frontend::build()?;
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

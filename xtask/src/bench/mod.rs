@@ -8,7 +8,7 @@
 mod gdal_compare;
 mod load;
 mod plot;
-mod process;
+pub(crate) mod process;
 
 use load::{Sample, percentile};
 use process::Running;
@@ -19,7 +19,7 @@ use std::time::Duration;
 
 const ALL_LAYERS: &str = "wards,planning,roads,cameras,wifi,reports";
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 

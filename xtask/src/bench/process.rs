@@ -14,7 +14,17 @@ pub struct Running {
 
 impl Running {
     /// Starts `command` and waits (up to `limit`) for a stdout line holding `http://…`.
-    pub fn start(mut command: Command, limit: Duration) -> anyhow::Result<Self> {
+    pub fn start(command: Command, limit: Duration) -> anyhow::Result<Self> {
+        Self::start_with_marker(command, limit, "http://")
+    }
+
+    /// Starts `command` and waits (up to `limit`) for a stdout line holding `marker`; `base` is
+    /// the URL on that line, if any.
+    pub fn start_with_marker(
+        mut command: Command,
+        limit: Duration,
+        marker: &'static str,
+    ) -> anyhow::Result<Self> {
         let started = Instant::now();
         let mut child = command
             .stdout(Stdio::piped())
@@ -25,7 +35,10 @@ impl Running {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(at) = line.find("http://") {
+                if !line.contains(marker) {
+                    continue;
+                }
+                if let Some(at) = line.find("http://").or(Some(line.len())) {
                     let url = line[at..]
                         .split_whitespace()
                         .next()
