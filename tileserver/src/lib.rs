@@ -9,6 +9,7 @@ pub mod http;
 pub mod layer;
 pub mod mercator;
 pub mod metadata;
+pub mod ogc_features;
 pub mod open311;
 pub mod places;
 pub mod rate_limit;

@@ -194,7 +194,12 @@ impl App {
         let closure = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
             link.send_message(Msg::DataChanged)
         });
-        for kind in ["report.created", "report.updated", "report.removed", "camera.status"] {
+        for kind in [
+            "report.created",
+            "report.updated",
+            "report.removed",
+            "camera.status",
+        ] {
             let _ = source.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
         }
         Some((source, closure))

@@ -8,6 +8,7 @@ mod error;
 mod events;
 mod metadata;
 pub mod negotiate;
+mod ogc;
 mod open311;
 mod places;
 mod reports;
@@ -112,6 +113,14 @@ pub fn routes(cfg: &mut web::ServiceConfig, options: &ServerOptions) {
             web::resource("/api/reports")
                 .route(get_or_head().to(reports::list))
                 .route(web::post().to(reports::create)),
+        )
+        .service(web::resource("/ogc").route(get_or_head().to(ogc::landing)))
+        .service(web::resource("/ogc/conformance").route(get_or_head().to(ogc::conformance)))
+        .service(web::resource("/ogc/collections").route(get_or_head().to(ogc::collections)))
+        .service(web::resource("/ogc/collections/{id}").route(get_or_head().to(ogc::collection)))
+        .service(web::resource("/ogc/collections/{id}/items").route(get_or_head().to(ogc::items)))
+        .service(
+            web::resource("/ogc/collections/{id}/items/{fid}").route(get_or_head().to(ogc::item)),
         )
         .service(web::resource("/api/stats").route(get_or_head().to(stats::stats)))
         .service(web::resource("/api/cameras/status").route(web::post().to(cameras::report_status)))
