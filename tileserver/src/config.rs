@@ -21,6 +21,9 @@ pub struct CityConfig {
     /// Camera status reporting; absent for a deployment without cameras.
     #[serde(default)]
     pub cameras: Option<CamerasConfig>,
+    /// The planning (zoning) layer asked by `/api/query/area`.
+    #[serde(default)]
+    pub planning: Option<PlanningConfig>,
     /// Which layers `/api/stats` counts by ward and for Wi-Fi.
     #[serde(default)]
     pub stats: Option<StatsConfig>,
@@ -117,6 +120,24 @@ pub struct CamerasConfig {
     /// The point layer of cameras; it publishes `status` and, to show since when,
     /// `status_since`.
     pub layer: String,
+}
+
+/// The planning layer and the attributes holding a zone's land-use code and name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanningConfig {
+    pub layer: String,
+    #[serde(default = "default_code_attribute")]
+    pub code_attribute: String,
+    #[serde(default = "default_name_attribute")]
+    pub name_attribute: String,
+}
+
+fn default_code_attribute() -> String {
+    "land_use".into()
+}
+fn default_name_attribute() -> String {
+    "land_use_name".into()
 }
 
 /// Layers the statistics use.
@@ -410,6 +431,19 @@ impl CityConfig {
         }
         if let Some(base) = &self.base {
             base.validate()?;
+        }
+        if let Some(planning) = &self.planning {
+            let layer = self
+                .layer(&planning.layer)
+                .ok_or_else(|| format!("planning.layer {:?} is not a layer", planning.layer))?;
+            if layer.geometry != GeometryKind::Polygon
+                || !layer.attributes.contains(&planning.code_attribute)
+            {
+                return Err(format!(
+                    "layer {:?} is the planning layer: it needs geometry = \"polygon\" and the attribute {:?}",
+                    layer.name, planning.code_attribute
+                ));
+            }
         }
         if let Some(stats) = &self.stats {
             for name in std::iter::once(&stats.ward_layer).chain(&stats.wifi_layer) {

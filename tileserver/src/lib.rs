@@ -1,6 +1,7 @@
 //! CityGIS tile server: loads a city's layers into R-trees and serves them as Mapbox Vector
 //! Tiles, with TileJSON, a catalog and a MapLibre style. See ARCHITECTURE.md for the map.
 
+pub mod area_query;
 pub mod auth;
 pub mod base_map;
 pub mod cameras;

@@ -1,6 +1,7 @@
 //! The HTTP face of the server (actix-web). Handlers are thin: they parse, call the library and
 //! shape the answer; tile building, metadata and layers know nothing of HTTP.
 
+mod area_query;
 mod auth;
 mod base_map;
 mod cameras;
@@ -122,6 +123,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, options: &ServerOptions) {
         .service(
             web::resource("/ogc/collections/{id}/items/{fid}").route(get_or_head().to(ogc::item)),
         )
+        .service(web::resource("/api/query/area").route(web::post().to(area_query::area)))
         .service(web::resource("/api/stats").route(get_or_head().to(stats::stats)))
         .service(web::resource("/api/cameras/status").route(web::post().to(cameras::report_status)))
         .service(web::resource("/api/reports/nearby").route(get_or_head().to(reports::nearby)))
