@@ -213,6 +213,10 @@ pub struct LayerConfig {
     pub description: String,
     /// GeoJSON file, relative to the config file.
     pub file: PathBuf,
+    /// The file's coordinate system when not WGS84, e.g. `"EPSG:9212"` (VN-2000 / TM-3 106°15′,
+    /// Bình Phước); converted to WGS84 on load.
+    #[serde(default)]
+    pub crs: Option<String>,
     pub geometry: GeometryKind,
     /// Integer property used as the MVT feature id (the feature's position in the file otherwise).
     #[serde(default)]
@@ -481,6 +485,10 @@ impl CityConfig {
                 return Err(format!(
                     "layer name {name:?} is reserved for the base map (/tiles/{name})"
                 ));
+            }
+            if let Some(crs) = &layer.crs {
+                crate::crs::SourceCrs::parse(crs)
+                    .map_err(|e| format!("layer {name:?}: crs: {e}"))?;
             }
             if !seen.insert(name) {
                 return Err(format!("layer {name:?} is listed twice"));

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod base_map;
 pub mod cameras;
 pub mod config;
+pub mod crs;
 pub mod http;
 pub mod layer;
 pub mod mercator;

@@ -3,6 +3,7 @@
 use super::feature::{Feature, Value};
 use super::interner::Interner;
 use crate::config::{GeometryKind, LayerConfig};
+use crate::crs::{SourceCrs, ToWgs84};
 use crate::mercator::{MAX_LATITUDE, to_mercator};
 use geo::{Geometry, MapCoords};
 use std::collections::HashSet;
@@ -68,12 +69,19 @@ pub fn parse_geojson(text: &str, layer: &LayerConfig) -> Result<Vec<Feature>, (L
     })?;
     let mut seen_ids = HashSet::with_capacity(collection.features.len());
     let mut strings = Interner::default();
+    let reprojection = match layer.crs.as_deref().map(SourceCrs::parse).transpose() {
+        Ok(Some(SourceCrs::Wgs84) | None) => None,
+        Ok(Some(crs)) => {
+            Some(ToWgs84::new(crs).map_err(|e| (Location::Feature(0), e.to_string()))?)
+        }
+        Err(e) => return Err((Location::Feature(0), e.to_string())),
+    };
     collection
         .features
         .into_iter()
         .enumerate()
         .map(|(index, f)| {
-            let feature = convert_feature(index, f, layer, &mut strings)
+            let feature = convert_feature(index, f, layer, reprojection.as_ref(), &mut strings)
                 .map_err(|r| (Location::Feature(index), r))?;
             if !seen_ids.insert(feature.id) {
                 return Err((
@@ -90,11 +98,21 @@ fn convert_feature(
     index: usize,
     f: geojson::Feature,
     layer: &LayerConfig,
+    reprojection: Option<&ToWgs84>,
     strings: &mut Interner,
 ) -> Result<Feature, String> {
     let geometry = f.geometry.as_ref().ok_or("feature has no geometry")?;
-    let geometry: Geometry<f64> =
+    let mut geometry: Geometry<f64> =
         Geometry::try_from(geometry.clone()).map_err(|e| format!("bad geometry: {e}"))?;
+    if let Some(to_wgs84) = reprojection {
+        geometry = geometry
+            .try_map_coords(|c| {
+                to_wgs84
+                    .convert(c.x, c.y)
+                    .map(|(x, y)| geo::coord! { x: x, y: y })
+            })
+            .map_err(|e| e.to_string())?;
+    }
     check_kind(&geometry, layer.geometry)?;
     check_coordinates(&geometry)?;
     let properties = f.properties.unwrap_or_default();
