@@ -187,9 +187,9 @@ impl ToWgs84 {
         let mut p = Xyz(x, y, 0.0);
         transform(from, &self.to, &mut p).map_err(|e| refuse(e.to_string()))?;
         let (lon, lat) = (p.0.to_degrees(), p.1.to_degrees());
-        if vn2000 && !(VIETNAM[0]..=VIETNAM[2]).contains(&lon)
-            || vn2000 && !(VIETNAM[1]..=VIETNAM[3]).contains(&lat)
-        {
+        let in_vietnam =
+            (VIETNAM[0]..=VIETNAM[2]).contains(&lon) && (VIETNAM[1]..=VIETNAM[3]).contains(&lat);
+        if vn2000 && !in_vietnam {
             return Err(refuse(format!(
                 "it lands at {lon:.4}, {lat:.4}, outside Vietnam"
             )));
