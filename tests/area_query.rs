@@ -102,6 +102,13 @@ fn areas_and_shares_match_the_hand_computed_cases() {
         close(cut, total / 2.0, "each zone's cut");
     }
 
+    // Drawn clockwise (as a user may click it): the same answer, not the rest of the Earth.
+    let clockwise =
+        json!({"type": "Polygon", "coordinates": [[[w, n], [e, n], [e, s], [w, s], [w, n]]]});
+    let again = post_json(&url, &clockwise, &[]).json();
+    close(again["area_m2"].as_f64().unwrap(), total, "clockwise ring");
+    assert_eq!(again["by_land_use"], doc["by_land_use"]);
+
     // Half outside every zone: half is unplanned, all of the planned part is green.
     let (w, s, e, n) = (106.9175, 11.5025, 106.9225, 11.5075);
     let doc = post_json(

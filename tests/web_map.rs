@@ -538,6 +538,68 @@ fn on_a_360_pixel_phone_every_control_fits_and_a_report_can_be_placed() {
 }
 
 #[test]
+fn a_polygon_drawn_on_the_map_gives_the_planned_land_use_and_exports_it() {
+    let server = Server::start(&[]);
+    let driver = start_driver();
+    runtime().block_on(async {
+        let client = browser(&driver, 1280, 800).await;
+        client
+            .goto(&server.url("/#15/11.535/106.9/planning"))
+            .await
+            .unwrap();
+        let canvas = wait_for_map(&client).await;
+        client.find(Locator::Css("#btn-area")).await.unwrap().click().await.unwrap();
+        for (x, y) in [(-150.0, -100.0), (150.0, -100.0), (150.0, 100.0), (-150.0, 100.0)] {
+            let tap = MouseActions::new("mouse".into())
+                .then(PointerAction::MoveToElement { element: canvas.clone(), duration: None, x, y })
+                .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+                .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT })
+                .then(PointerAction::Pause { duration: Duration::from_millis(450) });
+            client.perform_actions(tap).await.unwrap();
+        }
+        let measure = client.find(Locator::Css("#area-measure")).await.unwrap().text().await.unwrap();
+        assert!(measure.contains("Chu vi") && measure.contains("ha"), "{measure}");
+        client.find(Locator::Css("#area-query")).await.unwrap().click().await.unwrap();
+        let result = client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#area-result"))
+            .await
+            .unwrap();
+        snapshot(&client, "13-area-query").await;
+        // The same polygon asked directly gives the same land-use codes, largest first.
+        let polygon: Value = serde_json::from_str(&result.attr("data-polygon").await.unwrap().unwrap()).unwrap();
+        let direct = support::post_json(&server.url("/api/query/area"), &polygon, &[]).json();
+        let mut shown = Vec::new();
+        for row in client.find_all(Locator::Css("#area-result tr[data-code]")).await.unwrap() {
+            shown.push(row.attr("data-code").await.unwrap().unwrap());
+        }
+        let codes: Vec<String> = direct["by_land_use"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(!codes.is_empty(), "the city centre has planning zones");
+        assert_eq!(shown, codes);
+        // The downloads hold the answer.
+        let fetch = |id: &str| {
+            format!("const done = arguments[arguments.length - 1]; fetch(document.getElementById('{id}').href).then(r => r.text()).then(done, e => done('error ' + e));")
+        };
+        let csv = client.execute_async(&fetch("area-export-csv"), vec![]).await.unwrap();
+        let csv = csv.as_str().unwrap();
+        assert!(csv.starts_with("code,name,area_m2,share\n"), "{csv}");
+        assert_eq!(csv.lines().count(), codes.len() + 1);
+        let geojson = client.execute_async(&fetch("area-export-geojson"), vec![]).await.unwrap();
+        let geojson: Value = serde_json::from_str(geojson.as_str().unwrap()).unwrap();
+        assert_eq!(geojson["type"], "FeatureCollection");
+        assert_eq!(geojson["features"].as_array().unwrap().len(), direct["features"]["features"].as_array().unwrap().len());
+        assert_eq!(page_errors(&client).await, Vec::<String>::new());
+        client.close().await.unwrap();
+    });
+}
+
+#[test]
 fn budgets_are_measured_while_panning_the_city_centre() {
     let server = Server::start(&[]);
     let driver = start_driver();

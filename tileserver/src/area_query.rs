@@ -8,6 +8,7 @@ use crate::layer::{Layer, Value};
 use crate::mercator::{to_lon_lat, to_mercator};
 use crate::tile::MercatorBounds;
 use crate::validation::FieldError;
+use geo::orient::{Direction, Orient};
 use geo::{BooleanOps, BoundingRect, GeodesicArea, MapCoords, MultiPolygon, Polygon};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
@@ -33,18 +34,28 @@ pub fn parse_area(body: &Json) -> Result<MultiPolygon<f64>, Vec<FieldError>> {
         _ => body,
     };
     let parsed: geojson::Geometry = serde_json::from_value(geometry.clone())
-        .map_err(|e| bad(format!("a GeoJSON Polygon or MultiPolygon is needed ({e})")))?;
+        .map_err(|e| bad(format!("Cần một vùng GeoJSON Polygon hoặc MultiPolygon (a GeoJSON Polygon or MultiPolygon is needed: {e})")))?;
     let area: MultiPolygon<f64> = match geo::Geometry::<f64>::try_from(parsed) {
         Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
         Ok(geo::Geometry::MultiPolygon(m)) => m,
-        Ok(_) => return Err(bad("the geometry must be a Polygon or a MultiPolygon")),
-        Err(e) => return Err(bad(format!("not a valid geometry ({e})"))),
+        Ok(_) => {
+            return Err(bad(
+                "Vùng phải là Polygon hoặc MultiPolygon (the geometry must be a Polygon or a MultiPolygon)",
+            ));
+        }
+        Err(e) => {
+            return Err(bad(format!(
+                "Hình không hợp lệ (not a valid geometry: {e})"
+            )));
+        }
     };
     let mut vertices = 0;
     for polygon in &area {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             if ring.0.len() < 4 {
-                return Err(bad("every ring needs at least 4 positions (closed)"));
+                return Err(bad(
+                    "Mỗi vòng cần ít nhất 4 điểm, khép kín (every ring needs at least 4 positions, closed)",
+                ));
             }
             vertices += ring.0.len();
             if ring
@@ -52,20 +63,27 @@ pub fn parse_area(body: &Json) -> Result<MultiPolygon<f64>, Vec<FieldError>> {
                 .iter()
                 .any(|c| !(-180.0..=180.0).contains(&c.x) || !(-85.0..=85.0).contains(&c.y))
             {
-                return Err(bad("positions must be longitude, latitude in degrees"));
+                return Err(bad(
+                    "Tọa độ phải là kinh độ, vĩ độ (positions must be longitude, latitude in degrees)",
+                ));
             }
         }
     }
     if vertices > MAX_VERTICES {
-        return Err(bad(format!("at most {MAX_VERTICES} positions")));
+        return Err(bad(format!(
+            "Tối đa {MAX_VERTICES} điểm (at most {MAX_VERTICES} positions)"
+        )));
     }
+    // Exteriors counter-clockwise, holes clockwise: a ring drawn clockwise would otherwise
+    // measure as the rest of the Earth.
+    let area = area.orient(Direction::Default);
     let m2 = area.geodesic_area_unsigned();
     if m2 <= 0.0 {
-        return Err(bad("the polygon has no area"));
+        return Err(bad("Vùng không có diện tích (the polygon has no area)"));
     }
     if m2 > MAX_AREA_M2 {
         return Err(bad(format!(
-            "the area is {:.0} km², more than the {:.0} km² allowed",
+            "Vùng rộng quá mức cho phép (the area is {:.0} km², more than the {:.0} km² allowed)",
             m2 / 1e6,
             MAX_AREA_M2 / 1e6
         )));
@@ -102,7 +120,7 @@ pub fn planned_land_use(
         })
     };
     let query = to_merc(area);
-    let total_m2 = area.geodesic_area_unsigned();
+    let total_m2 = area.orient(Direction::Default).geodesic_area_unsigned();
     let (code_i, name_i) = (
         layer.attribute_index(code_attribute),
         layer.attribute_index(name_attribute),
@@ -125,7 +143,8 @@ pub fn planned_land_use(
                 _ => continue,
             };
             let inside = zone.intersection(&query);
-            let m2 = to_degrees(&inside).geodesic_area_unsigned();
+            let inside = to_degrees(&inside).orient(Direction::Default);
+            let m2 = inside.geodesic_area_unsigned();
             if m2 < 0.01 {
                 continue;
             }
@@ -136,7 +155,7 @@ pub fn planned_land_use(
             let mut feature = crate::ogc_features::feature_json(layer, f);
             feature["properties"]["intersection_m2"] = json!(round2(m2));
             feature["geometry"] = json!(geojson::Geometry::new(geojson::GeometryValue::from(
-                &to_degrees(&inside)
+                &inside
             )));
             features.push(feature);
         }

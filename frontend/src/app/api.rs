@@ -139,3 +139,14 @@ pub async fn file_report(form: web_sys::FormData) -> Result<Value, ApiFailure> {
         })?;
     read(request.send().await).await
 }
+
+/// The planned land use inside a polygon (`POST /api/query/area`).
+pub async fn area_query(polygon: &Value) -> Result<Value, ApiFailure> {
+    let request = gloo_net::http::Request::post("/api/query/area")
+        .json(polygon)
+        .map_err(|e| ApiFailure::Other {
+            status: 0,
+            message: e.to_string(),
+        })?;
+    read(request.send().await).await
+}

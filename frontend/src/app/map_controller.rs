@@ -29,6 +29,8 @@ pub enum MapEvent {
     Picked { lon: f64, lat: f64 },
     /// The view moved (zoom, visible layers).
     ViewChanged,
+    /// A vertex was added to the polygon being drawn (all vertices so far, lon/lat).
+    Drawn(Vec<(f64, f64)>),
 }
 
 /// Shared handle to the controller.
@@ -79,6 +81,8 @@ pub struct MapController {
     pub pin: Option<(f64, f64)>,
     /// Clicks place the pin instead of selecting features.
     pub picking: bool,
+    /// A polygon being drawn (measure, zoning query): clicks add vertices.
+    pub drawing: Option<Vec<(f64, f64)>>,
     dragging_pin: bool,
     /// The user's position from the browser (lon, lat, accuracy m).
     pub me: Option<(f64, f64, f64)>,
@@ -135,6 +139,7 @@ impl MapController {
                 selected: None,
                 pin: None,
                 picking: false,
+                drawing: None,
                 dragging_pin: false,
                 me: None,
                 flashes: Vec::new(),
@@ -305,6 +310,32 @@ impl MapController {
             let _ = ctx.arc(x, y, 7.0, 0.0, std::f64::consts::TAU);
             ctx.fill();
             ctx.stroke();
+        }
+        if let Some(points) = self.drawing.as_ref().filter(|p| !p.is_empty()) {
+            let screen: Vec<(f64, f64)> = points
+                .iter()
+                .map(|(lon, lat)| vp.lon_lat_to_screen(*lon, *lat))
+                .collect();
+            ctx.begin_path();
+            ctx.move_to(screen[0].0, screen[0].1);
+            for (x, y) in &screen[1..] {
+                ctx.line_to(*x, *y);
+            }
+            if screen.len() > 2 {
+                ctx.close_path();
+                ctx.set_fill_style_str("rgba(112,72,232,0.18)");
+                ctx.fill();
+            }
+            ctx.set_stroke_style_str("#7048e8");
+            ctx.set_line_width(3.0);
+            ctx.stroke();
+            ctx.set_fill_style_str("#ffffff");
+            for (x, y) in &screen {
+                ctx.begin_path();
+                let _ = ctx.arc(*x, *y, 5.0, 0.0, std::f64::consts::TAU);
+                ctx.fill();
+                ctx.stroke();
+            }
         }
         if let Some((lon, lat)) = self.pin {
             let (x, y) = vp.lon_lat_to_screen(lon, lat);
@@ -546,6 +577,7 @@ impl MapController {
                 return Vec::new();
             }
             if let Some((t1, x1, y1)) = me.last_click
+                && me.drawing.is_none()
                 && t - t1 < 350.0
                 && (x - x1).hypot(y - y1) < 30.0
             {
@@ -563,6 +595,12 @@ impl MapController {
     }
 
     fn click(&mut self, x: f64, y: f64, touch: bool) -> Vec<MapEvent> {
+        if let Some(points) = &mut self.drawing {
+            points.push(self.state.viewport.screen_to_lon_lat(x, y));
+            let points = points.clone();
+            self.schedule();
+            return vec![MapEvent::Drawn(points)];
+        }
         if self.picking {
             let (lon, lat) = self.state.viewport.screen_to_lon_lat(x, y);
             self.pin = Some((lon, lat));

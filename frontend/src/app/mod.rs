@@ -2,6 +2,7 @@
 //! panels and cards around it, and the live event stream that keeps report tiles current.
 
 pub mod api;
+pub mod area_panel;
 pub mod feature_popup;
 pub mod i18n;
 pub mod layer_panel;
@@ -14,6 +15,7 @@ pub mod search_box;
 use crate::engine::map_state::{Hit, MapState, Source};
 use crate::engine::style::{MAIN_SOURCE, MapStyle, StyleSource};
 use api::Category;
+use area_panel::AreaPanel;
 use feature_popup::FeaturePopup;
 use i18n::Lang;
 use layer_panel::LayerPanel;
@@ -35,6 +37,8 @@ pub enum Panel {
     Layers,
     Filing,
     Lookup(Option<String>),
+    /// Measuring and asking the zoning inside a drawn polygon.
+    Area,
 }
 
 pub enum Msg {
@@ -45,6 +49,7 @@ pub enum Msg {
     ToggleLang,
     Open(Panel),
     CloseSelection,
+    ClearArea,
     Locate {
         for_pin: bool,
     },
@@ -84,6 +89,8 @@ pub struct App {
     notice: Option<String>,
     /// The report form has just stored a report.
     filed: bool,
+    /// Vertices of the polygon being drawn (lon, lat).
+    area_points: Vec<(f64, f64)>,
     _events: Option<LiveEvents>,
 }
 
@@ -242,6 +249,7 @@ impl Component for App {
             title: "CityGIS".into(),
             notice: None,
             filed: false,
+            area_points: Vec::new(),
             _events: Self::listen_to_events(ctx),
         }
     }
@@ -270,6 +278,15 @@ impl Component for App {
             }
             Msg::Map(MapEvent::Picked { lon, lat }) => self.pin = Some((lon, lat)),
             Msg::Map(MapEvent::ViewChanged) => self.revision += 1,
+            Msg::Map(MapEvent::Drawn(points)) => self.area_points = points,
+            Msg::ClearArea => {
+                self.area_points.clear();
+                self.with_map(|me| {
+                    me.drawing = Some(Vec::new());
+                    me.schedule();
+                    Vec::new()
+                });
+            }
             Msg::ToggleLang => {
                 self.lang = self.lang.other();
                 set_document_lang(self.lang);
@@ -284,7 +301,14 @@ impl Component for App {
                     panel
                 };
                 self.set_picking(panel == Panel::Filing);
-                if panel == Panel::Filing {
+                let drawing = panel == Panel::Area;
+                self.area_points.clear();
+                self.with_map(|me| {
+                    me.drawing = drawing.then(Vec::new);
+                    me.schedule();
+                    Vec::new()
+                });
+                if panel == Panel::Filing || drawing {
                     self.selected = None;
                     self.with_map(|me| {
                         me.selected = None;
@@ -377,6 +401,9 @@ impl Component for App {
                     on_lookup={link.callback(|code| Msg::Open(Panel::Lookup(Some(code))))}
                     on_close={link.callback(|_| Msg::Open(Panel::None))} />
             },
+            (Panel::Area, _) => html! {
+                <AreaPanel {lang} points={self.area_points.clone()} on_clear={link.callback(|_| Msg::ClearArea)} />
+            },
             (Panel::Lookup(code), _) => html! {
                 <Lookup {lang} categories={self.categories.clone()} code={code.clone()}
                     on_show={link.callback(|(lon, lat)| Msg::FlyToPoint(lon, lat))}
@@ -411,6 +438,7 @@ impl Component for App {
                         <button type="button" id="btn-layers" aria-pressed={pressed(&Panel::Layers)} onclick={open(Panel::Layers)}>{ lang.t("Lớp", "Layers") }</button>
                         <button type="button" id="btn-report" class="primary" aria-pressed={pressed(&Panel::Filing)} onclick={open(Panel::Filing)}>{ lang.t("Gửi phản ánh", "Report a problem") }</button>
                         <button type="button" id="btn-lookup" aria-pressed={pressed(&Panel::Lookup(None))} onclick={open(Panel::Lookup(None))}>{ lang.t("Tra cứu", "Look up") }</button>
+                        <button type="button" id="btn-area" aria-pressed={pressed(&Panel::Area)} onclick={open(Panel::Area)}>{ lang.t("Đo, quy hoạch", "Measure, zoning") }</button>
                         <button type="button" id="btn-lang" lang={lang.other().code()} onclick={link.callback(|_| Msg::ToggleLang)}
                             aria-label={lang.t("Switch to English", "Chuyển sang tiếng Việt")}>{ lang.t("EN", "VI") }</button>
                     </nav>

@@ -7,6 +7,7 @@ pub mod hit_test;
 pub mod inertia;
 pub mod labels;
 pub mod map_state;
+pub mod measure;
 pub mod mercator;
 pub mod render;
 pub mod scale_bar;
