@@ -18,7 +18,10 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, serde::Serialize)]
 struct Sample {
     minute: u64,
+    /// JavaScript heap in use, as found (garbage included).
     js_heap_mib: f64,
+    /// JavaScript heap in use right after a full garbage collection: what the page keeps.
+    js_heap_after_gc_mib: f64,
     wasm_memory_mib: f64,
     dom_nodes: u64,
     reports_filed: u64,
@@ -109,6 +112,7 @@ impl Browser {
                 "binary": "/usr/bin/chromium",
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-background-networking", "--enable-precise-memory-info",
+                         "--js-flags=--expose-gc",
                          "--window-size=1960,1280"],
                 "mobileEmulation": {"deviceMetrics": {"width": 1920, "height": 1080, "pixelRatio": 1.0, "mobile": false, "touch": false}}
             }
@@ -195,7 +199,7 @@ pub fn run(minutes: u64) -> anyhow::Result<()> {
     let mut samples = Vec::new();
     let start = Instant::now();
     let total = Duration::from_secs(minutes * 60);
-    println!("minute  js heap MiB  wasm MiB  DOM nodes  reports  camera changes");
+    println!("minute  js heap MiB  after GC  wasm MiB  DOM nodes  reports  camera changes");
     for second in 0.. {
         if second % 10 == 0 {
             let report = json!({
@@ -229,8 +233,10 @@ pub fn run(minutes: u64) -> anyhow::Result<()> {
         }
         if second % 60 == 0 {
             let m = browser.execute(
-                "return [performance.memory.usedJSHeapSize, window.citygisStats().wasm_memory_bytes, \
-                 document.getElementsByTagName('*').length, document.querySelector('#wall-link').dataset.state]",
+                "const before = performance.memory.usedJSHeapSize; window.gc(); \
+                 return [before, window.citygisStats().wasm_memory_bytes, \
+                 document.getElementsByTagName('*').length, document.querySelector('#wall-link').dataset.state, \
+                 performance.memory.usedJSHeapSize]",
             )?;
             if m[3] != "live" {
                 bail!("the wall is not live at minute {}: {m}", second / 60);
@@ -239,15 +245,17 @@ pub fn run(minutes: u64) -> anyhow::Result<()> {
             let sample = Sample {
                 minute: second / 60,
                 js_heap_mib: mib(&m[0]),
+                js_heap_after_gc_mib: mib(&m[4]),
                 wasm_memory_mib: mib(&m[1]),
                 dom_nodes: m[2].as_u64().unwrap_or(0),
                 reports_filed: reports,
                 camera_changes: changes,
             };
             println!(
-                "{:>6}  {:>11.2}  {:>8.2}  {:>9}  {:>7}  {:>14}",
+                "{:>6}  {:>11.2}  {:>8.2}  {:>8.2}  {:>9}  {:>7}  {:>14}",
                 sample.minute,
                 sample.js_heap_mib,
+                sample.js_heap_after_gc_mib,
                 sample.wasm_memory_mib,
                 sample.dom_nodes,
                 reports,
