@@ -98,10 +98,26 @@ fn operators_set_camera_status_and_the_map_follows() {
         "maintenance"
     );
 
+    // A monitoring system reports every camera at once (more than a form-sized body).
+    let all: Vec<serde_json::Value> = (1..=1059)
+        .map(|i| json!({"id": i, "status": "maintenance", "at": "2026-11-22T09:00:00+07:00"}))
+        .collect();
+    let big = post_json(&url, &json!({ "updates": all }), &[("Cookie", &operator)]);
+    assert_eq!(big.status, 200, "{}", String::from_utf8_lossy(&big.body));
+    assert_eq!(big.json()["changed"], 1059);
+    let back =
+        json!({"updates": [{"id": id, "status": "offline", "at": "2026-11-22T09:30:00+07:00"}]});
+    assert_eq!(post_json(&url, &back, &[("Cookie", &operator)]).status, 200);
+
     // Stored durably: a restart (even a kill) keeps it.
     let data_dir = server.kill();
     let server = Server::start_in(&support::demo_config(), data_dir, &[]);
     let camera = camera_in_tile(&server, id, lon, lat);
     assert_eq!(camera["status"], "offline");
-    assert_eq!(camera["status_since"], "2026-11-22T07:30:00+07:00");
+    assert_eq!(camera["status_since"], "2026-11-22T09:30:00+07:00");
+    let (_, olon, olat) = demo_camera(1);
+    assert_eq!(
+        camera_in_tile(&server, other, olon, olat)["status"],
+        "maintenance"
+    );
 }

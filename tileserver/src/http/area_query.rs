@@ -1,6 +1,6 @@
 //! `POST /api/query/area`: the planned land use inside a polygon (see `crate::area_query`).
 
-use super::request_body::json_object;
+use super::request_body::{MAX_BULK_JSON_BYTES, json_object_up_to};
 use super::{ApiError, AppState};
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -19,7 +19,7 @@ pub async fn area(
         .planning
         .clone()
         .ok_or_else(|| ApiError::not_found("path", "this server has no [planning] section"))?;
-    let body = Value::Object(json_object(payload).await?);
+    let body = Value::Object(json_object_up_to(payload, MAX_BULK_JSON_BYTES).await?);
     let area = crate::area_query::parse_area(&body).map_err(ApiError::invalid)?;
     let worker = state.clone();
     let doc = web::block(move || {

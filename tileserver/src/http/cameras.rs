@@ -1,7 +1,7 @@
 //! `POST /api/cameras/status`: operators and monitoring systems report camera status in batches.
 
 use super::auth::require;
-use super::request_body::json_object;
+use super::request_body::{MAX_BULK_JSON_BYTES, json_object_up_to};
 use super::{ApiError, AppState};
 use crate::cameras::CameraError;
 use actix_web::http::header;
@@ -40,7 +40,7 @@ pub async fn report_status(
             who.user.role, who.user.role
         )));
     }
-    let body = Value::Object(json_object(payload).await?);
+    let body = Value::Object(json_object_up_to(payload, MAX_BULK_JSON_BYTES).await?);
     let by = who.user.username.clone();
     let worker = Arc::clone(&service);
     let summary = web::block(move || worker.report(&body, &by, chrono::Utc::now())).await??;

@@ -67,11 +67,22 @@ pub fn json_depth(bytes: &[u8]) -> usize {
     max
 }
 
+/// Largest body of a batch or a geometry (camera status batches, query polygons), bytes.
+pub const MAX_BULK_JSON_BYTES: usize = 2 * 1024 * 1024;
+
 /// Parses a JSON object body within the size and depth limits.
 pub async fn json_object(
     payload: web::Payload,
 ) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
-    let body = read_limited(payload, MAX_JSON_BYTES).await?;
+    json_object_up_to(payload, MAX_JSON_BYTES).await
+}
+
+/// Parses a JSON object body of at most `limit` bytes, within the depth limit.
+pub async fn json_object_up_to(
+    payload: web::Payload,
+    limit: usize,
+) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    let body = read_limited(payload, limit).await?;
     if json_depth(&body) > MAX_JSON_DEPTH {
         return Err(ApiError::bad_request(
             "body",
