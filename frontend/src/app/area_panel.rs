@@ -52,11 +52,47 @@ fn blob_url(text: &str, mime: &str) -> Option<String> {
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
+/// The server's answer with its download links (blob: URLs, revoked when replaced).
+#[derive(PartialEq)]
+struct Answer {
+    doc: Value,
+    geojson: Option<String>,
+    csv: Option<String>,
+}
+
+impl Answer {
+    fn new(doc: Value) -> Self {
+        Self {
+            geojson: blob_url(&doc["features"].to_string(), "application/geo+json"),
+            csv: blob_url(&csv(&doc), "text/csv"),
+            doc,
+        }
+    }
+}
+
 /// The panel.
 #[function_component(AreaPanel)]
 pub fn area_panel(props: &AreaPanelProps) -> Html {
     let lang = props.lang;
-    let answer = use_state(|| None::<Result<Value, String>>);
+    let answer = use_state(|| None::<Result<Answer, String>>);
+    {
+        // Download links live as long as their answer.
+        let links: Vec<String> = match &*answer {
+            Some(Ok(a)) => [a.geojson.clone(), a.csv.clone()]
+                .into_iter()
+                .flatten()
+                .collect(),
+            _ => Vec::new(),
+        };
+        use_effect_with(links, |links| {
+            let links = links.clone();
+            move || {
+                for url in links {
+                    let _ = web_sys::Url::revoke_object_url(&url);
+                }
+            }
+        });
+    }
     let busy = use_state(|| false);
     {
         // A new drawing makes the old answer stale.
@@ -74,17 +110,21 @@ pub fn area_panel(props: &AreaPanelProps) -> Html {
             let (answer, busy, poly) = (answer.clone(), busy.clone(), poly.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                answer.set(Some(api::area_query(&poly).await.map_err(|e| e.message())));
+                answer.set(Some(
+                    api::area_query(&poly)
+                        .await
+                        .map(Answer::new)
+                        .map_err(|e| e.message()),
+                ));
                 busy.set(false);
             });
         })
     };
     let clear = props.on_clear.reform(|_: MouseEvent| ());
     let result = match &*answer {
-        Some(Ok(doc)) => {
+        Some(Ok(Answer { doc, geojson, csv })) => {
             let rows = doc["by_land_use"].as_array().cloned().unwrap_or_default();
-            let geojson = blob_url(&doc["features"].to_string(), "application/geo+json");
-            let csv = blob_url(&csv(doc), "text/csv");
+            let (geojson, csv) = (geojson.clone(), csv.clone());
             html! {
                 <section id="area-result" data-polygon={polygon(points).to_string()}>
                     <p>{ format!("{} {} · {} {}",
