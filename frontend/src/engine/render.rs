@@ -369,6 +369,38 @@ thread_local! {
     /// The off-screen canvas heat accumulates on, made once.
     static HEAT_CANVAS: std::cell::RefCell<Option<(HtmlCanvasElement, CanvasRenderingContext2d)>> =
         const { std::cell::RefCell::new(None) };
+    /// What the heat canvas holds (view, tiles, filters), so frames that only animate
+    /// something else (a new report's pulse) reuse it instead of reading pixels back.
+    static HEAT_KEY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A fingerprint of everything the heat map depends on.
+fn heat_key(
+    map: &MapState,
+    layer: &StyleLayer,
+    tiles: &[(TileId, Rc<TileData>)],
+    heat: Heat,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let vp = &map.viewport;
+    for v in [
+        vp.center.x,
+        vp.center.y,
+        vp.zoom,
+        vp.width,
+        vp.height,
+        heat.radius,
+        heat.intensity,
+    ] {
+        v.to_bits().hash(&mut h);
+    }
+    layer.id.hash(&mut h);
+    for (tile, data) in tiles {
+        (tile.z, tile.x, tile.y, Rc::as_ptr(data) as usize).hash(&mut h);
+    }
+    format!("{:?}", map.filters).hash(&mut h);
+    h.finish().max(1)
 }
 
 fn heat_canvas(
@@ -412,6 +444,11 @@ fn draw_heat(
         (vp.height * HEAT_SCALE).ceil().max(1.0) as u32,
     );
     let (canvas, hctx) = heat_canvas(w, h)?;
+    let key = heat_key(map, layer, tiles, heat);
+    if HEAT_KEY.with(|k| k.get()) == key {
+        return draw_heat_canvas(ctx, &canvas, vp.width, vp.height, heat.opacity);
+    }
+    HEAT_KEY.with(|k| k.set(key));
     hctx.set_global_composite_operation("source-over")?;
     hctx.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
     let r = heat.radius * HEAT_SCALE;
@@ -451,10 +488,20 @@ fn draw_heat(
     heatmap::colour_buffer(&mut pixels);
     let coloured = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), w, h)?;
     hctx.put_image_data(&coloured, 0.0, 0.0)?;
+    draw_heat_canvas(ctx, &canvas, vp.width, vp.height, heat.opacity)
+}
+
+fn draw_heat_canvas(
+    ctx: &CanvasRenderingContext2d,
+    canvas: &HtmlCanvasElement,
+    width: f64,
+    height: f64,
+    opacity: f64,
+) -> Result<(), JsValue> {
     ctx.save();
-    ctx.set_global_alpha(heat.opacity);
+    ctx.set_global_alpha(opacity);
     ctx.set_image_smoothing_enabled(true);
-    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&canvas, 0.0, 0.0, vp.width, vp.height)?;
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(canvas, 0.0, 0.0, width, height)?;
     ctx.restore();
     Ok(())
 }

@@ -153,13 +153,16 @@ impl WallApp {
         }
     }
 
-    /// Fetches the statistics and the feed again.
+    /// Fetches the statistics and the feed again (side by side).
     fn refresh(ctx: &Context<Self>) {
         let link = ctx.link().clone();
         wasm_bindgen_futures::spawn_local(async move {
             if let Ok(stats) = api::get_json("/api/stats").await {
                 link.send_message(Msg::Stats(stats));
             }
+        });
+        let link = ctx.link().clone();
+        wasm_bindgen_futures::spawn_local(async move {
             let feed = api::get_json(&format!("/api/reports?limit={}", feed::FEED_LENGTH)).await;
             if let Ok(doc) = feed {
                 let features = doc["features"].as_array().cloned().unwrap_or_default();
@@ -176,7 +179,7 @@ impl WallApp {
         self.refresh_pending = true;
         let link = ctx.link().clone();
         wasm_bindgen_futures::spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(300).await;
+            gloo_timers::future::TimeoutFuture::new(150).await;
             link.send_message(Msg::RefreshNow);
         });
     }
