@@ -4,7 +4,7 @@
 //! are geodesic, on the WGS84 ellipsoid (Karney's method), of those intersections taken back to
 //! longitude/latitude.
 
-use crate::layer::{Layer, Value};
+use crate::layer::Layer;
 use crate::mercator::{to_lon_lat, to_mercator};
 use crate::tile::MercatorBounds;
 use crate::validation::FieldError;
@@ -91,14 +91,6 @@ pub fn parse_area(body: &Json) -> Result<MultiPolygon<f64>, Vec<FieldError>> {
     Ok(area)
 }
 
-fn text(f: &crate::layer::Feature, index: Option<usize>) -> Option<String> {
-    match index.and_then(|i| f.values[i].as_ref()) {
-        Some(Value::String(s)) => Some(s.to_string()),
-        Some(Value::Int(i)) => Some(i.to_string()),
-        _ => None,
-    }
-}
-
 /// The planned land use inside `area` (longitude/latitude) from a planning layer whose features
 /// carry a land-use `code_attribute` and its `name_attribute`.
 pub fn planned_land_use(
@@ -148,8 +140,8 @@ pub fn planned_land_use(
             if m2 < 0.01 {
                 continue;
             }
-            let code = text(f, code_i).unwrap_or_else(|| "?".into());
-            let name = text(f, name_i).unwrap_or_default();
+            let code = f.text(code_i).unwrap_or_else(|| "?".into());
+            let name = f.text(name_i).unwrap_or_default();
             let entry = by_code.entry(code).or_insert((name, 0.0));
             entry.1 += m2;
             let mut feature = crate::ogc_features::feature_json(layer, f);

@@ -1,10 +1,10 @@
 //! `/tiles/base` (TileJSON) and `/tiles/base/{z}/{x}/{y}`: the base map's MBTiles file, tiles
 //! passed through as stored (gzip when the client takes it, unpacked otherwise).
 
-use super::negotiate::{accepts_gzip, etag_matches};
+use super::tiles::conditional_tile;
 use super::{ApiError, AppState, base_url};
 use crate::base_map::{BaseMap, MbTiles};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::io::Read;
 
@@ -61,42 +61,19 @@ pub async fn tile(
             .finish());
     };
     let format = mbtiles(&state)?.metadata().format;
-    let gzip_ok = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(accepts_gzip);
     let hash = xxhash_rust::xxh3::xxh3_64(&stored.data);
-    let send_gzip = stored.gzipped && gzip_ok;
-    let etag = if send_gzip {
-        format!("\"{hash:016x}-gz\"")
-    } else {
-        format!("\"{hash:016x}\"")
-    };
-    let vary = (header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    let not_modified = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| etag_matches(v, &etag));
-    if not_modified {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .insert_header(cache_control)
-            .insert_header(vary)
-            .finish());
+    let mut answer = conditional_tile(
+        &req,
+        &state.options.cache_control,
+        format.content_type(),
+        hash,
+        stored.gzipped,
+    );
+    if answer.not_modified {
+        return Ok(answer.response.finish());
     }
-    let mut res = HttpResponse::Ok();
-    res.insert_header((header::CONTENT_TYPE, format.content_type()))
-        .insert_header((header::ETAG, etag))
-        .insert_header(cache_control)
-        .insert_header(vary);
-    if send_gzip {
-        res.insert_header((header::CONTENT_ENCODING, "gzip"));
-        return Ok(res.body(stored.data));
-    }
-    if !stored.gzipped {
-        return Ok(res.body(stored.data));
+    if answer.gzip || !stored.gzipped {
+        return Ok(answer.response.body(stored.data));
     }
     let mut raw = Vec::new();
     flate2::read::GzDecoder::new(&stored.data[..])
@@ -105,5 +82,5 @@ pub async fn tile(
             tracing::error!(%tile, error = %e, "base map tile is not valid gzip");
             ApiError::internal(format!("base map tile {tile} is damaged: {e}"))
         })?;
-    Ok(res.body(raw))
+    Ok(answer.response.body(raw))
 }

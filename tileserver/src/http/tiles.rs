@@ -6,7 +6,7 @@ use crate::layer::{Layer, RegistryError};
 use crate::tile::{TileId, TileIdError};
 use crate::tile_cache::TileContent;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 use std::sync::{Arc, RwLock};
 
 /// MIME type of Mapbox Vector Tiles.
@@ -104,17 +104,54 @@ pub async fn tile(
             .insert_header(cache_control)
             .finish());
     };
-    let gzip = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(accepts_gzip);
+    let mut answer = conditional_tile(
+        &req,
+        &state.options.cache_control,
+        MVT_CONTENT_TYPE,
+        encoded.hash,
+        true,
+    );
+    if answer.not_modified {
+        return Ok(answer.response.finish());
+    }
+    Ok(answer.response.body(if answer.gzip {
+        encoded.gzip.clone()
+    } else {
+        encoded.raw.clone()
+    }))
+}
+
+/// A tile answer's start: 304 for a matching `If-None-Match`, else 200 with its headers.
+pub(super) struct TileAnswer {
+    pub response: HttpResponseBuilder,
+    /// 304: finish the response without a body.
+    pub not_modified: bool,
+    /// Send the gzip body (`Content-Encoding: gzip` is set).
+    pub gzip: bool,
+}
+
+/// The headers of a tile answer: gzip when the client accepts it and `gzip_available`, the
+/// strong ETag of that representation, caching and `Vary`.
+pub(super) fn conditional_tile(
+    req: &HttpRequest,
+    cache_control: &str,
+    content_type: &str,
+    hash: u64,
+    gzip_available: bool,
+) -> TileAnswer {
+    let gzip = gzip_available
+        && req
+            .headers()
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(accepts_gzip);
     // A strong ETag names one representation, so the gzip body has its own tag.
     let etag = if gzip {
-        format!("\"{:016x}-gz\"", encoded.hash)
+        format!("\"{hash:016x}-gz\"")
     } else {
-        format!("\"{:016x}\"", encoded.hash)
+        format!("\"{hash:016x}\"")
     };
+    let cache_control = (header::CACHE_CONTROL, cache_control.to_owned());
     let vary = (header::VARY, HeaderValue::from_static("Accept-Encoding"));
     let not_modified = req
         .headers()
@@ -122,21 +159,28 @@ pub async fn tile(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| etag_matches(v, &etag));
     if not_modified {
-        return Ok(HttpResponse::NotModified()
+        let mut response = HttpResponse::NotModified();
+        response
             .insert_header((header::ETAG, etag))
             .insert_header(cache_control)
-            .insert_header(vary)
-            .finish());
+            .insert_header(vary);
+        return TileAnswer {
+            response,
+            not_modified: true,
+            gzip,
+        };
     }
     let mut res = HttpResponse::Ok();
-    res.insert_header((header::CONTENT_TYPE, MVT_CONTENT_TYPE))
+    res.insert_header((header::CONTENT_TYPE, content_type))
         .insert_header((header::ETAG, etag))
         .insert_header(cache_control)
         .insert_header(vary);
     if gzip {
         res.insert_header((header::CONTENT_ENCODING, "gzip"));
-        Ok(res.body(encoded.gzip.clone()))
-    } else {
-        Ok(res.body(encoded.raw.clone()))
+    }
+    TileAnswer {
+        response: res,
+        not_modified: false,
+        gzip,
     }
 }

@@ -22,6 +22,18 @@ pub struct Feature {
     pub values: Box<[Option<Value>]>,
 }
 
+impl Feature {
+    /// The value at `index` (an attribute's place, see `Layer::attribute_index`) as text, for
+    /// strings and integers.
+    pub fn text(&self, index: Option<usize>) -> Option<String> {
+        match index.and_then(|i| self.values.get(i)?.as_ref()) {
+            Some(Value::String(s)) => Some(s.to_string()),
+            Some(Value::Int(i)) => Some(i.to_string()),
+            _ => None,
+        }
+    }
+}
+
 /// A feature stored in the R-tree, with its envelope computed once.
 #[derive(Debug, Clone)]
 pub struct IndexedFeature {

@@ -99,14 +99,6 @@ pub fn city_stats(
     }))
 }
 
-fn text(f: &crate::layer::Feature, index: Option<usize>) -> Option<String> {
-    match index.and_then(|i| f.values[i].as_ref()) {
-        Some(Value::String(s)) => Some(s.to_string()),
-        Some(Value::Int(i)) => Some(i.to_string()),
-        _ => None,
-    }
-}
-
 fn zero_statuses() -> BTreeMap<String, i64> {
     STATUSES.iter().map(|s| ((*s).to_owned(), 0)).collect()
 }
@@ -123,9 +115,9 @@ fn camera_stats(layer: &Layer, locator: Option<&WardLocator>) -> Json {
     let mut total = 0;
     for f in layer.features() {
         total += 1;
-        let status = text(f, status_i).unwrap_or_else(|| "unknown".into());
+        let status = f.text(status_i).unwrap_or_else(|| "unknown".into());
         *by_status.entry(status.clone()).or_default() += 1;
-        let kind = text(f, kind_i).unwrap_or_else(|| "unknown".into());
+        let kind = f.text(kind_i).unwrap_or_else(|| "unknown".into());
         *by_kind
             .entry(kind)
             .or_insert_with(zero_statuses)
@@ -154,14 +146,14 @@ fn wifi_stats(layer: &Layer) -> Json {
     let mut periods: Vec<String> = Vec::new();
     for f in layer.features() {
         *by_kind
-            .entry(text(f, kind_i).unwrap_or_else(|| "unknown".into()))
+            .entry(f.text(kind_i).unwrap_or_else(|| "unknown".into()))
             .or_default() += 1;
         match sessions_i.and_then(|i| f.values[i].as_ref()) {
             Some(Value::Int(n)) => sessions += n,
             Some(Value::Float(n)) => sessions += *n as i64,
             _ => {}
         }
-        if let Some(p) = text(f, period_i).filter(|p| !periods.contains(p)) {
+        if let Some(p) = f.text(period_i).filter(|p| !periods.contains(p)) {
             periods.push(p);
         }
     }
