@@ -15,6 +15,28 @@ pub const VN2000_TOWGS84: &str =
 /// Where VN-2000 coordinates may land: Vietnam with its seas, in degrees.
 const VIETNAM: [f64; 4] = [100.0, 6.0, 118.0, 24.5];
 
+/// VN-2000 / TM-3 zones with an EPSG code: (code, central meridian in degrees).
+const TM3_ZONES: [(u32, f64); 18] = [
+    (5896, 102.0),
+    (5897, 105.0),
+    (5898, 108.0),
+    (5899, 107.75),
+    (9205, 103.0),
+    (9206, 104.0),
+    (9207, 104.5),
+    (9208, 104.75),
+    (9209, 105.5),
+    (9210, 105.75),
+    (9211, 106.0),
+    (9212, 106.25),
+    (9213, 106.5),
+    (9214, 107.0),
+    (9215, 107.25),
+    (9216, 107.5),
+    (9217, 108.25),
+    (9218, 108.5),
+];
+
 /// A coordinate system a layer file may use.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceCrs {
@@ -54,35 +76,42 @@ impl SourceCrs {
             .strip_prefix("EPSG:")
             .and_then(|n| n.parse().ok())
             .ok_or_else(unknown)?;
-        let tm3 = |central_meridian: f64| SourceCrs::Vn2000Tm3 {
-            central_meridian,
-            epsg: code,
+        match code {
+            4326 => Ok(SourceCrs::Wgs84),
+            3857 => Ok(SourceCrs::WebMercator),
+            3405 => Ok(SourceCrs::Vn2000Utm { zone: 48 }),
+            3406 => Ok(SourceCrs::Vn2000Utm { zone: 49 }),
+            _ => TM3_ZONES
+                .iter()
+                .find(|(epsg, _)| *epsg == code)
+                .map(|&(epsg, central_meridian)| SourceCrs::Vn2000Tm3 {
+                    central_meridian,
+                    epsg,
+                })
+                .ok_or_else(unknown),
+        }
+    }
+
+    /// The VN-2000 / TM-3 zone on this central meridian, if it has an EPSG code.
+    pub fn vn2000_tm3(central_meridian: f64) -> Option<SourceCrs> {
+        TM3_ZONES
+            .iter()
+            .find(|(_, m)| (m - central_meridian).abs() < 1e-6)
+            .map(|&(epsg, central_meridian)| SourceCrs::Vn2000Tm3 {
+                central_meridian,
+                epsg,
+            })
+    }
+
+    /// The `EPSG:n` code of this system.
+    pub fn code(&self) -> String {
+        let n = match self {
+            SourceCrs::Wgs84 => 4326,
+            SourceCrs::WebMercator => 3857,
+            SourceCrs::Vn2000Tm3 { epsg, .. } => *epsg,
+            SourceCrs::Vn2000Utm { zone } => 3405 + u32::from(*zone) - 48,
         };
-        Ok(match code {
-            4326 => SourceCrs::Wgs84,
-            3857 => SourceCrs::WebMercator,
-            3405 => SourceCrs::Vn2000Utm { zone: 48 },
-            3406 => SourceCrs::Vn2000Utm { zone: 49 },
-            5896 => tm3(102.0),
-            5897 => tm3(105.0),
-            5898 => tm3(108.0),
-            5899 => tm3(107.75),
-            9205 => tm3(103.0),
-            9206 => tm3(104.0),
-            9207 => tm3(104.5),
-            9208 => tm3(104.75),
-            9209 => tm3(105.5),
-            9210 => tm3(105.75),
-            9211 => tm3(106.0),
-            9212 => tm3(106.25),
-            9213 => tm3(106.5),
-            9214 => tm3(107.0),
-            9215 => tm3(107.25),
-            9216 => tm3(107.5),
-            9217 => tm3(108.25),
-            9218 => tm3(108.5),
-            _ => return Err(unknown()),
-        })
+        format!("EPSG:{n}")
     }
 
     /// A name people recognise.

@@ -41,6 +41,11 @@ enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Imports a file into a layer as a new version (planning data, usually): GeoJSON, CSV
+    /// (WKT or lon/lat columns), GeoPackage, FlatGeobuf or Shapefile, in WGS84, Web Mercator or
+    /// VN-2000. The version is stored whole before it is served; a running server switches to
+    /// it within a second, and the previous version stays available for comparison.
+    Import(ImportArgs),
     /// Staff accounts (operators, planners, administrators) and integration tokens.
     #[command(subcommand)]
     User(UserCommand),
@@ -73,6 +78,33 @@ enum UserCommand {
         #[command(flatten)]
         data: DataDirArg,
     },
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The file to import (.geojson, .json, .csv, .gpkg, .fgb or .shp with its .shx, .dbf,
+    /// .prj and .cpg beside it).
+    file: PathBuf,
+    /// The layer (from the configuration) the file becomes a version of.
+    #[arg(long)]
+    layer: String,
+    /// The file's coordinate system, e.g. EPSG:9213 (VN-2000 / TM-3 106°30'), when the file
+    /// does not say or says wrongly.
+    #[arg(long)]
+    crs: Option<String>,
+    /// Text encoding of a Shapefile's .dbf or a CSV (e.g. windows-1258) when not UTF-8.
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Import the valid features even if some are rejected (otherwise nothing is imported).
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Store the version without serving it (switch to it later from the map or the API).
+    #[arg(long)]
+    stage: bool,
+    #[command(flatten)]
+    config: ConfigArg,
+    #[command(flatten)]
+    data: DataDirArg,
 }
 
 #[derive(Args)]
@@ -184,8 +216,151 @@ fn run_cli() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(args) => run(args),
+        Command::Import(args) => import(args),
         Command::User(command) => user(command),
     }
+}
+
+fn import(args: ImportArgs) -> anyhow::Result<()> {
+    use tileserver::import::{ImportError, ImportOptions, ImportSummary, import_file};
+    let config = load_config(&args.config.config)?;
+    let layer = config
+        .layers
+        .iter()
+        .find(|l| l.name == args.layer)
+        .with_context(|| {
+            let names: Vec<&str> = config.layers.iter().map(|l| l.name.as_str()).collect();
+            format!(
+                "no layer {:?} in {}; layers: {}",
+                args.layer,
+                args.config.config.display(),
+                names.join(", ")
+            )
+        })?;
+    if layer.source != LayerSource::File {
+        anyhow::bail!(
+            "layer {:?} comes from the data store (reports), not from files",
+            layer.name
+        );
+    }
+    let options = ImportOptions {
+        crs: args
+            .crs
+            .as_deref()
+            .map(tileserver::crs::SourceCrs::parse)
+            .transpose()?,
+        encoding: args.encoding.clone(),
+        skip_invalid: args.skip_invalid,
+    };
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {pos}/{len} features ({per_sec}, {eta})",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_message(format!("reading {}", args.file.display()));
+    let mut progress = |done: u64, total: Option<u64>| {
+        if let Some(total) = total {
+            bar.set_length(total);
+        }
+        bar.set_position(done);
+    };
+    let print_summary = |summary: &ImportSummary| {
+        eprintln!(
+            "{} ({}, {}{})",
+            args.file.display(),
+            summary.format,
+            summary.crs,
+            summary
+                .encoding
+                .as_ref()
+                .map(|e| format!(", text {e}"))
+                .unwrap_or_default()
+        );
+        eprintln!(
+            "  read {}, imported {}, repaired {}, rejected {}",
+            summary.read,
+            summary.imported,
+            summary.repaired.len(),
+            summary.rejected.len()
+        );
+        for (from, to) in &summary.renamed {
+            eprintln!("  attribute {from} → {to}");
+        }
+        if !summary.missing_attributes.is_empty() {
+            eprintln!(
+                "  no feature has: {}",
+                summary.missing_attributes.join(", ")
+            );
+        }
+        for note in &summary.repaired {
+            eprintln!("  repaired {}: {}", note.at, note.reason);
+        }
+        for note in &summary.rejected {
+            eprintln!("  rejected {}: {}", note.at, note.reason);
+        }
+    };
+    let imported = match import_file(&args.file, layer, &options, &mut progress) {
+        Ok(imported) => imported,
+        Err(ImportError::Rejected { file, summary }) => {
+            bar.finish_and_clear();
+            print_summary(&summary);
+            return Err(ImportError::Rejected { file, summary }.into());
+        }
+        Err(e) => {
+            bar.finish_and_clear();
+            return Err(e.into());
+        }
+    };
+    bar.finish_and_clear();
+    print_summary(&imported.summary);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, imported.geojson.as_bytes())?;
+    let gzip = gz.finish()?;
+    let store = Store::open(&args.data.data_dir)?;
+    let previous = store
+        .active_layer_versions()?
+        .into_iter()
+        .find(|(name, _)| *name == layer.name)
+        .map(|(_, v)| v);
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let source_file = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let version = store.add_layer_version(
+        &tileserver::store::NewLayerVersion {
+            layer: &layer.name,
+            imported_by: &format!("cli:{user}"),
+            source_file: &source_file,
+            source_format: &imported.summary.format,
+            source_crs: &imported.summary.crs,
+            features: imported.summary.imported,
+            repaired: imported.summary.repaired.len(),
+            rejected: imported.summary.rejected.len(),
+            geojson_gzip: &gzip,
+        },
+        !args.stage,
+        chrono::Utc::now(),
+    )?;
+    let previous = match previous {
+        Some(v) => format!("version {v}"),
+        None => format!("version 0, the file {}", layer.file.display()),
+    };
+    if args.stage {
+        println!(
+            "stored {:?} version {version} ({} features) without serving it; it still serves {previous}",
+            layer.name, imported.summary.imported
+        );
+    } else {
+        println!(
+            "{:?} now serves version {version} ({} features); {previous} is kept for comparison",
+            layer.name, imported.summary.imported
+        );
+    }
+    Ok(())
 }
 
 fn user(command: UserCommand) -> anyhow::Result<()> {
@@ -248,26 +423,33 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let store = Arc::new(Store::open(&args.data.data_dir)?);
     tracing::info!(file = %store.path().display(), "data store open");
     // The file layers and the report layer (from the store) are independent: load both at once.
-    let (layers, report_features) = std::thread::scope(|scope| -> anyhow::Result<_> {
-        let from_store = config
-            .reports
-            .as_ref()
-            .map(|_| scope.spawn(|| ReportService::load_layer_features(&config, &store)));
-        let layers = LayerRegistry::load(&config)?;
-        tracing::info!(
-            ms = started.elapsed().as_millis() as u64,
-            "file layers loaded"
-        );
-        let features = match from_store {
-            Some(handle) => Some(
-                handle
-                    .join()
-                    .map_err(|_| anyhow::anyhow!("the report loader panicked"))??,
-            ),
-            None => None,
-        };
-        Ok((layers, features))
-    })?;
+    let (layers, report_features, served_versions) =
+        std::thread::scope(|scope| -> anyhow::Result<_> {
+            let from_store = config
+                .reports
+                .as_ref()
+                .map(|_| scope.spawn(|| ReportService::load_layer_features(&config, &store)));
+            let imported = tileserver::layer_versions::served_features(&config, &store)?;
+            let served: std::collections::HashMap<String, u64> =
+                imported.iter().map(|(n, (v, _))| (n.clone(), *v)).collect();
+            let layers = LayerRegistry::load_with(
+                &config,
+                imported.into_iter().map(|(n, (_, f))| (n, f)).collect(),
+            )?;
+            tracing::info!(
+                ms = started.elapsed().as_millis() as u64,
+                "file layers loaded"
+            );
+            let features = match from_store {
+                Some(handle) => Some(
+                    handle
+                        .join()
+                        .map_err(|_| anyhow::anyhow!("the report loader panicked"))??,
+                ),
+                None => None,
+            };
+            Ok((layers, features, served))
+        })?;
     let www_dir = args.www.is_dir().then_some(args.www.clone());
     if www_dir.is_none() {
         tracing::warn!(dir = %args.www.display(), "static folder not found; the web map is not served");
@@ -297,7 +479,16 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         || Arc::new(tileserver::reports::EventHub::new(1000)),
         |r| Arc::clone(&r.events),
     );
-    let cameras = CameraService::start(&config, Arc::clone(&store), &layers, events)?.map(Arc::new);
+    let cameras = CameraService::start(&config, Arc::clone(&store), &layers, Arc::clone(&events))?
+        .map(Arc::new);
+    let layer_versions = Arc::new(tileserver::layer_versions::LayerVersions::new(
+        &config,
+        Arc::clone(&store),
+        &layers,
+        served_versions,
+        events,
+    ));
+    layer_versions.watch(std::time::Duration::from_secs(1));
     let readers = std::thread::available_parallelism().map_or(2, usize::from);
     let base_map = BaseMap::open(&config, readers)?;
     if let Some(base_map) = &base_map {
@@ -320,6 +511,7 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         store: Some(store),
         reports,
         cameras,
+        layer_versions: Some(layer_versions),
         login_limit: RateLimiter::new(10, std::time::Duration::from_secs(60)),
     };
     let city = state.config.city.name.clone();

@@ -32,6 +32,11 @@ impl Principal {
     pub fn can_report_camera_status(&self) -> bool {
         matches!(self.user.role, Role::Operator | Role::Admin)
     }
+
+    /// May change planning data: switch the version a layer serves (planners, admins).
+    pub fn can_change_planning_data(&self) -> bool {
+        matches!(self.user.role, Role::Planner | Role::Admin)
+    }
 }
 
 /// Hashes a password with argon2id and a random salt.

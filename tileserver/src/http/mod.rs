@@ -7,6 +7,7 @@ mod base_map;
 mod cameras;
 mod error;
 mod events;
+mod layer_versions;
 mod metadata;
 pub mod negotiate;
 mod ogc;
@@ -63,6 +64,8 @@ pub struct AppState {
     pub reports: Option<Arc<ReportService>>,
     /// Camera status reporting, when the configuration has `[cameras]`.
     pub cameras: Option<Arc<crate::cameras::CameraService>>,
+    /// Imported versions of file layers, when the server has a data store.
+    pub layer_versions: Option<Arc<crate::layer_versions::LayerVersions>>,
     /// Per-client limit on sign-in attempts.
     pub login_limit: RateLimiter,
 }
@@ -124,6 +127,14 @@ pub fn routes(cfg: &mut web::ServiceConfig, options: &ServerOptions) {
             web::resource("/ogc/collections/{id}/items/{fid}").route(get_or_head().to(ogc::item)),
         )
         .service(web::resource("/api/query/area").route(web::post().to(area_query::area)))
+        .service(
+            web::resource("/api/layers/{layer}/versions")
+                .route(get_or_head().to(layer_versions::list)),
+        )
+        .service(
+            web::resource("/api/layers/{layer}/versions/{version}/activate")
+                .route(web::post().to(layer_versions::activate)),
+        )
         .service(web::resource("/api/stats").route(get_or_head().to(stats::stats)))
         .service(web::resource("/api/cameras/status").route(web::post().to(cameras::report_status)))
         .service(web::resource("/api/reports/nearby").route(get_or_head().to(reports::nearby)))

@@ -13,6 +13,9 @@ use std::sync::{Arc, RwLock};
 pub const MVT_CONTENT_TYPE: &str = "application/vnd.mapbox-vector-tile";
 
 fn resolve(state: &AppState, list: &str) -> Result<Vec<Arc<RwLock<Layer>>>, ApiError> {
+    if list.contains('@') {
+        return resolve_versions(state, list);
+    }
     state.layers.resolve(list).map_err(|e| match e {
         RegistryError::UnknownLayer(_) => ApiError::not_found("layers", e.to_string()),
         RegistryError::Repeated(_) | RegistryError::Empty => {
@@ -24,6 +27,27 @@ fn resolve(state: &AppState, list: &str) -> Result<Vec<Arc<RwLock<Layer>>>, ApiE
 /// TileJSON 3.0.0 for a comma-separated list of layers.
 ///
 /// 200 with the document; 404 for an unknown layer; 400 for an empty or repeated name.
+/// One layer at a stored version, `planning@2`: for comparing versions side by side. May read
+/// the store, so call it off the async workers.
+fn resolve_versions(state: &AppState, list: &str) -> Result<Vec<Arc<RwLock<Layer>>>, ApiError> {
+    let bad = || {
+        ApiError::bad_request(
+            "layers",
+            format!("{list:?}: a layer version is one name@number, alone in the list"),
+        )
+    };
+    let (name, version) = list.split_once('@').ok_or_else(bad)?;
+    let version: u64 = version.parse().map_err(|_| bad())?;
+    if name.contains(',') {
+        return Err(bad());
+    }
+    let versions = state
+        .layer_versions
+        .as_ref()
+        .ok_or_else(|| ApiError::not_found("layers", "this server keeps no layer versions"))?;
+    Ok(vec![versions.compare_layer(name, version)?])
+}
+
 pub async fn tilejson(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -86,8 +110,13 @@ pub async fn tile(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (list, z, x, y) = path.into_inner();
-    let layers = resolve(&state, &list)?;
     let tile = parse_tile_id(&z, &x, &y)?;
+    let layers = if list.contains('@') {
+        let state_ref = state.clone();
+        web::block(move || resolve(&state_ref, &list)).await??
+    } else {
+        resolve(&state, &list)?
+    };
 
     let state_ref = state.clone();
     let content = web::block(move || state_ref.tiles.get(&layers, tile))

@@ -169,6 +169,14 @@ impl Layer {
         self.version = version + 1;
     }
 
+    /// Takes the place of this layer with `other` (built beforehand, outside any lock), with a
+    /// newer version, so no tile of the old content is served from the cache.
+    pub fn replace_with(&mut self, other: Layer) {
+        let version = self.version.max(other.version);
+        *self = other;
+        self.version = version + 1;
+    }
+
     /// Removes the feature with this id, returning it.
     pub fn remove(&mut self, id: u64) -> Option<Arc<Feature>> {
         let item = self.by_id.remove(&id)?;

@@ -1,7 +1,8 @@
 //! All layers of a deployment, by name, each behind its own lock.
 
-use super::{Layer, LoadError, load_geojson_file};
+use super::{Feature, Layer, LoadError, load_geojson_file};
 use crate::config::{CityConfig, LayerSource};
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 /// The layers a server holds, in configuration order.
@@ -26,12 +27,22 @@ impl LayerRegistry {
     /// Loads every file-backed layer of the configuration; store-backed layers start empty and
     /// are filled by their service (see `reports::ReportService`).
     pub fn load(config: &CityConfig) -> Result<Self, LoadError> {
+        Self::load_with(config, HashMap::new())
+    }
+
+    /// Like [`LayerRegistry::load`], but a file layer named in `imported` takes those features
+    /// (its served imported version) instead of reading its file.
+    pub fn load_with(
+        config: &CityConfig,
+        mut imported: HashMap<String, Vec<Feature>>,
+    ) -> Result<Self, LoadError> {
         let mut registry = Self::default();
         for layer_config in &config.layers {
             let features = match layer_config.source {
-                LayerSource::File => {
-                    load_geojson_file(&config.layer_file(layer_config), layer_config)?
-                }
+                LayerSource::File => match imported.remove(&layer_config.name) {
+                    Some(features) => features,
+                    None => load_geojson_file(&config.layer_file(layer_config), layer_config)?,
+                },
                 LayerSource::Store => Vec::new(),
             };
             registry.add(Layer::new(Arc::new(layer_config.clone()), features));

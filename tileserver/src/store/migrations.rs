@@ -76,4 +76,28 @@ pub const MIGRATIONS: &[&str] = &[
         reported_by TEXT NOT NULL
     );
     "#,
+    // 3: imported versions of file layers (planning data) and which one each layer serves.
+    r#"
+    CREATE TABLE layer_versions (
+        id            INTEGER PRIMARY KEY,
+        layer         TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        imported_at   TEXT NOT NULL,
+        imported_by   TEXT NOT NULL,
+        source_file   TEXT NOT NULL,
+        source_format TEXT NOT NULL,
+        source_crs    TEXT NOT NULL,
+        features      INTEGER NOT NULL,
+        repaired      INTEGER NOT NULL,
+        rejected      INTEGER NOT NULL,
+        geojson_gzip  BLOB NOT NULL,
+        UNIQUE (layer, version)
+    );
+    CREATE TABLE layer_active (
+        layer       TEXT PRIMARY KEY,
+        version_id  INTEGER NOT NULL REFERENCES layer_versions(id),
+        switched_at TEXT NOT NULL,
+        switched_by TEXT NOT NULL
+    );
+    "#,
 ];

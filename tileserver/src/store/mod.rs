@@ -2,12 +2,14 @@
 //! transaction survives a crash or power loss). All SQL is parameterized.
 
 mod cameras;
+mod layer_versions;
 mod migrations;
 mod report_counts;
 mod reports;
 mod users;
 
 pub use cameras::{CameraStatusRow, StatusOutcome, StatusReport};
+pub use layer_versions::{LayerVersion, NewLayerVersion};
 pub use report_counts::{CountWindow, ReportCounts};
 pub use reports::{ListQuery, NewReportRow, ReportChange};
 pub use users::{Role, User};
