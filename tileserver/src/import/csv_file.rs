@@ -1,7 +1,8 @@
 //! CSV with a WKT geometry column (`WKT`, `geometry`, `geom`) or longitude/latitude columns
 //! (`lon`/`lat`, `longitude`/`latitude`, `x`/`y`, `kinh_do`/`vi_do`); comma or semicolon
 //! separated; UTF-8 (a BOM is fine) unless `--encoding` says otherwise. Values that read as
-//! numbers become numbers, except codes with leading zeros.
+//! numbers become numbers, except codes with leading zeros; dates written 2021/06/15 (as GDAL
+//! writes them) become 2021-06-15.
 
 use super::text_encoding::{TextEncoding, not_utf8};
 use super::{ImportError, ImportOptions, RecordSink, SourceFormat, SourceInfo, SourceRecord};
@@ -155,6 +156,17 @@ fn typed(value: &str) -> serde_json::Value {
     let v = value.trim();
     if v.is_empty() {
         return serde_json::Value::Null;
+    }
+    // GDAL writes dates as 2021/06/15 in CSV: stored the ISO way, as every other format has them.
+    let b = v.as_bytes();
+    if b.len() == 10
+        && b[4] == b'/'
+        && b[7] == b'/'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    {
+        return serde_json::Value::String(v.replace('/', "-"));
     }
     let leading_zero = v.len() > 1 && v.starts_with('0') && !v.starts_with("0.");
     if !leading_zero {

@@ -102,7 +102,14 @@ impl PropertyProcessor for Properties {
             ColumnValue::ULong(n) => Value::from(*n),
             ColumnValue::Float(f) => Value::from(f64::from(*f)),
             ColumnValue::Double(f) => Value::from(*f),
-            ColumnValue::String(s) | ColumnValue::DateTime(s) => Value::from(*s),
+            ColumnValue::String(s) => Value::from(*s),
+            // FlatGeobuf has no date type: GDAL writes a date as its midnight, given back as a
+            // date here like every other format gives it.
+            ColumnValue::DateTime(s) => Value::from(
+                s.strip_suffix("T00:00:00Z")
+                    .or_else(|| s.strip_suffix("T00:00:00"))
+                    .unwrap_or(s),
+            ),
             ColumnValue::Json(s) => serde_json::from_str(s).unwrap_or(Value::from(*s)),
             ColumnValue::Binary(_) => return Ok(false),
         };

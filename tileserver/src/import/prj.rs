@@ -7,7 +7,9 @@ use crate::crs::SourceCrs;
 pub fn crs_from_wkt(wkt: &str) -> Result<SourceCrs, String> {
     let text = wkt.trim();
     let lower = text.to_ascii_lowercase();
-    let name = quoted_name(text).unwrap_or_default();
+    let Some(name) = quoted_name(text).filter(|n| !n.is_empty()) else {
+        return Err("it is empty or not a WKT coordinate system description".into());
+    };
     let unknown = || {
         format!(
             "the coordinate system {name:?} is not one CityGIS converts (WGS84, Web Mercator, VN-2000 TM-3 or UTM); if you know its EPSG code, pass --crs EPSG:…"
