@@ -150,3 +150,49 @@ pub async fn area_query(polygon: &Value) -> Result<Value, ApiFailure> {
         })?;
     read(request.send().await).await
 }
+
+/// POST a JSON body (or none) and read the JSON answer.
+async fn post_json(url: &str, body: Option<&Value>) -> Result<Value, ApiFailure> {
+    let request = gloo_net::http::Request::post(url);
+    let request = match body {
+        Some(body) => request.json(body).map_err(|e| ApiFailure::Other {
+            status: 0,
+            message: e.to_string(),
+        })?,
+        None => request.build().map_err(|e| ApiFailure::Other {
+            status: 0,
+            message: e.to_string(),
+        })?,
+    };
+    read(request.send().await).await
+}
+
+/// A layer's versions (`GET /api/layers/{layer}/versions`).
+pub async fn layer_versions(layer: &str) -> Result<Value, ApiFailure> {
+    let layer = js_sys::encode_uri_component(layer);
+    get_json(&format!("/api/layers/{layer}/versions")).await
+}
+
+/// Makes a version the served one (planners and admins).
+pub async fn activate_version(layer: &str, version: u64) -> Result<Value, ApiFailure> {
+    let layer = js_sys::encode_uri_component(layer);
+    post_json(
+        &format!("/api/layers/{layer}/versions/{version}/activate"),
+        None,
+    )
+    .await
+}
+
+/// Signs a staff member in (the session is a cookie); `{username, role}`.
+pub async fn sign_in(username: &str, password: &str) -> Result<Value, ApiFailure> {
+    post_json(
+        "/api/auth/login",
+        Some(&serde_json::json!({ "username": username, "password": password })),
+    )
+    .await
+}
+
+/// The signed-in staff member, if any: `{username, role}`.
+pub async fn signed_in() -> Option<Value> {
+    get_json("/api/auth/me").await.ok()
+}

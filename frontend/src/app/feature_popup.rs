@@ -105,6 +105,9 @@ pub fn feature_popup(props: &PopupProps) -> Html {
             let label = attribute_label(lang, k)?;
             let value = if k == "category" {
                 category_name(&props.categories, &text, lang)
+            } else if f.properties.contains_key(&format!("{k}_name")) {
+                // A code with its own name beside it (land_use, land_use_name): the code itself.
+                text.clone()
             } else {
                 shown_value(lang, legend, k, &text)
             };
@@ -141,6 +144,10 @@ pub fn feature_popup(props: &PopupProps) -> Html {
             <button type="button" class="close" onclick={close} aria-label={lang.t("Đóng", "Close")}>{"×"}</button>
             <p class="kicker">{ layer_title }</p>
             <h2 id="popup-title">{ title }</h2>
+            if let Some((_, version)) = hit.source_layer.split_once('@') {
+                <p class="muted" id="popup-version">{ format!("{} {version} ({})",
+                    lang.t("Phiên bản", "Version"), lang.t("đang so sánh", "compared")) }</p>
+            }
             <table class="attributes"><tbody>{ rows }</tbody></table>
             { report }
             <p class="coords">{ format!("{:.5}, {:.5}", hit.lat, hit.lon) }</p>

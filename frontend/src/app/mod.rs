@@ -11,8 +11,9 @@ pub mod map_controller;
 pub mod map_view;
 pub mod report_form;
 pub mod search_box;
+pub mod versions_panel;
 
-use crate::engine::map_state::{Hit, MapState, Source};
+use crate::engine::map_state::{Compare, Hit, MapState, Source};
 use crate::engine::style::{MAIN_SOURCE, MapStyle, StyleSource};
 use api::Category;
 use area_panel::AreaPanel;
@@ -26,6 +27,7 @@ use report_form::ReportForm;
 use search_box::SearchBox;
 use std::cell::RefCell;
 use std::rc::Rc;
+use versions_panel::{CompareChoice, VersionsPanel};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
@@ -39,10 +41,12 @@ pub enum Panel {
     Lookup(Option<String>),
     /// Measuring and asking the zoning inside a drawn polygon.
     Area,
+    /// Versions of the zoning: compare with a swipe, switch (planners).
+    Versions,
 }
 
 pub enum Msg {
-    Loaded(Result<(MapState, String), String>),
+    Loaded(Box<Result<(MapState, String), String>>),
     Categories(Vec<Category>),
     Ready(MapHandle),
     Map(MapEvent),
@@ -64,11 +68,16 @@ pub enum Msg {
     FlyToBox([f64; 4]),
     FlyToPoint(f64, f64),
     DataChanged,
+    /// The served version of a layer changed (live event).
+    LayerVersionChanged,
+    Compare(Option<CompareChoice>),
+    Divider(f64),
 }
 
 /// The server's event stream and the listener that refreshes report tiles on each event.
 type LiveEvents = (
     web_sys::EventSource,
+    Closure<dyn FnMut(web_sys::MessageEvent)>,
     Closure<dyn FnMut(web_sys::MessageEvent)>,
 );
 
@@ -91,6 +100,13 @@ pub struct App {
     filed: bool,
     /// Vertices of the polygon being drawn (lon, lat).
     area_points: Vec<(f64, f64)>,
+    /// The planning layer whose versions can be compared, from the style.
+    planning_layer: Option<String>,
+    /// The version compared with the served one, and the divider's place (0–1).
+    compare: Option<CompareChoice>,
+    divider: f64,
+    /// Bumped when a layer's served version changes, so the versions panel reloads.
+    versions_revision: u32,
     _events: Option<LiveEvents>,
 }
 
@@ -209,7 +225,13 @@ impl App {
         ] {
             let _ = source.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
         }
-        Some((source, closure))
+        let link = ctx.link().clone();
+        let versions = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+            link.send_message(Msg::LayerVersionChanged)
+        });
+        let _ = source
+            .add_event_listener_with_callback("layer.version", versions.as_ref().unchecked_ref());
+        Some((source, closure, versions))
     }
 }
 
@@ -220,7 +242,7 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let link = ctx.link().clone();
         wasm_bindgen_futures::spawn_local(async move {
-            link.send_message(Msg::Loaded(load_map().await));
+            link.send_message(Msg::Loaded(Box::new(load_map().await)));
         });
         let link = ctx.link().clone();
         wasm_bindgen_futures::spawn_local(async move {
@@ -250,19 +272,26 @@ impl Component for App {
             notice: None,
             filed: false,
             area_points: Vec::new(),
+            planning_layer: None,
+            compare: None,
+            divider: 0.5,
+            versions_revision: 0,
             _events: Self::listen_to_events(ctx),
         }
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
-            Msg::Loaded(Ok((state, attribution))) => {
-                self.title = state.style_title();
-                *self.pending.0.borrow_mut() = Some(state);
-                self.attribution = attribution;
-                self.loaded = true;
-            }
-            Msg::Loaded(Err(e)) => self.error = Some(e),
+            Msg::Loaded(loaded) => match *loaded {
+                Ok((state, attribution)) => {
+                    self.title = state.style_title();
+                    self.planning_layer = state.style.planning_layer.clone();
+                    *self.pending.0.borrow_mut() = Some(state);
+                    self.attribution = attribution;
+                    self.loaded = true;
+                }
+                Err(e) => self.error = Some(e),
+            },
             Msg::Categories(c) => self.categories = c,
             Msg::Ready(handle) => {
                 self.handle = Some(handle);
@@ -317,6 +346,9 @@ impl Component for App {
                 }
                 self.pin = None;
                 self.filed = false;
+                if panel != Panel::Versions && self.compare.is_some() {
+                    ctx.link().send_message(Msg::Compare(None));
+                }
                 self.panel = panel;
             }
             Msg::CloseSelection => {
@@ -367,6 +399,40 @@ impl Component for App {
                 me.refresh_data();
                 Vec::new()
             }),
+            Msg::LayerVersionChanged => {
+                self.versions_revision += 1;
+                self.with_map(|me| {
+                    me.refresh_data();
+                    Vec::new()
+                });
+            }
+            Msg::Compare(choice) => {
+                let (layer, divider) = (self.planning_layer.clone(), self.divider);
+                let compare = choice.clone().zip(layer).map(|(c, layer)| {
+                    (
+                        Compare {
+                            layer,
+                            source_layer: c.source_layer,
+                            divider,
+                        },
+                        c.tiles,
+                    )
+                });
+                self.compare = choice;
+                self.with_map(|me| {
+                    me.state.set_compare(compare);
+                    me.schedule();
+                    Vec::new()
+                });
+            }
+            Msg::Divider(divider) => {
+                self.divider = divider.clamp(0.0, 1.0);
+                self.with_map(|me| {
+                    me.state.set_divider(divider);
+                    me.schedule();
+                    Vec::new()
+                });
+            }
         }
         true
     }
@@ -404,6 +470,16 @@ impl Component for App {
             (Panel::Area, _) => html! {
                 <AreaPanel {lang} points={self.area_points.clone()} on_clear={link.callback(|_| Msg::ClearArea)} />
             },
+            (Panel::Versions, _) => match &self.planning_layer {
+                Some(layer) => html! {
+                    <VersionsPanel {lang} layer={layer.clone()}
+                        comparing={self.compare.as_ref().map(|c| c.version)}
+                        divider={self.divider} revision={self.versions_revision}
+                        on_compare={link.callback(Msg::Compare)}
+                        on_divider={link.callback(Msg::Divider)} />
+                },
+                None => Html::default(),
+            },
             (Panel::Lookup(code), _) => html! {
                 <Lookup {lang} categories={self.categories.clone()} code={code.clone()}
                     on_show={link.callback(|(lon, lat)| Msg::FlyToPoint(lon, lat))}
@@ -439,12 +515,18 @@ impl Component for App {
                         <button type="button" id="btn-report" class="primary" aria-pressed={pressed(&Panel::Filing)} onclick={open(Panel::Filing)}>{ lang.t("Gửi phản ánh", "Report a problem") }</button>
                         <button type="button" id="btn-lookup" aria-pressed={pressed(&Panel::Lookup(None))} onclick={open(Panel::Lookup(None))}>{ lang.t("Tra cứu", "Look up") }</button>
                         <button type="button" id="btn-area" aria-pressed={pressed(&Panel::Area)} onclick={open(Panel::Area)}>{ lang.t("Đo, quy hoạch", "Measure, zoning") }</button>
+                        if self.planning_layer.is_some() {
+                            <button type="button" id="btn-versions" aria-pressed={pressed(&Panel::Versions)} onclick={open(Panel::Versions)}>{ lang.t("Phiên bản QH", "Zoning versions") }</button>
+                        }
                         <button type="button" id="btn-lang" lang={lang.other().code()} onclick={link.callback(|_| Msg::ToggleLang)}
                             aria-label={lang.t("Switch to English", "Chuyển sang tiếng Việt")}>{ lang.t("EN", "VI") }</button>
                     </nav>
                 </header>
                 <main class="map-area">
                     { map }
+                    if let Some(c) = &self.compare {
+                        { swipe_divider(lang, c.version, self.divider, link.callback(Msg::Divider)) }
+                    }
                     if self.panel == Panel::Filing && self.pin.is_none() && !self.filed {
                         <p class="pick-hint" role="status">{ lang.t("Chạm vào bản đồ để đặt ghim tại nơi cần phản ánh", "Tap the map to put the pin where the problem is") }</p>
                     }
@@ -456,6 +538,38 @@ impl Component for App {
                 <div class="side">{ side }{ popup }</div>
             </div>
         }
+    }
+}
+
+/// The comparison's divider over the map: dragged with a mouse, finger or pen; the panel's
+/// slider moves it from the keyboard.
+fn swipe_divider(lang: Lang, version: u64, divider: f64, on_move: Callback<f64>) -> Html {
+    let down = Callback::from(|e: PointerEvent| {
+        let el: web_sys::Element = e.target_unchecked_into();
+        let _ = el.set_pointer_capture(e.pointer_id());
+    });
+    let moved = Callback::from(move |e: PointerEvent| {
+        let el: web_sys::Element = e.target_unchecked_into();
+        if !el.has_pointer_capture(e.pointer_id()) {
+            return;
+        }
+        if let Some(area) = el.parent_element() {
+            let rect = area.get_bounding_client_rect();
+            if rect.width() > 0.0 {
+                on_move.emit((f64::from(e.client_x()) - rect.left()) / rect.width());
+            }
+        }
+    });
+    html! {
+        <div id="swipe-divider" class="swipe-divider" style={format!("left: {:.3}%", divider * 100.0)}
+            onpointerdown={down} onpointermove={moved}
+            role="separator" aria-orientation="vertical"
+            aria-valuenow={format!("{:.0}", divider * 100.0)} aria-valuemin="0" aria-valuemax="100"
+            aria-label={format!("{} {version} | {}", lang.t("Trái: phiên bản", "Left: version"), lang.t("phải: đang dùng", "right: served"))}>
+            <span class="swipe-knob" aria-hidden="true">{ "⇆" }</span>
+            <span class="swipe-tag swipe-tag-left">{ format!("{} {version}", lang.t("Phiên bản", "Version")) }</span>
+            <span class="swipe-tag swipe-tag-right">{ lang.t("Đang dùng", "Served") }</span>
+        </div>
     }
 }
 

@@ -93,11 +93,38 @@ impl Source {
     }
 }
 
+/// The source of another version of a layer, drawn beside the served one for comparison.
+pub const COMPARE_SOURCE: &str = "compare";
+
+/// Another version of one layer drawn left of a divider, the served version right of it (a
+/// swipe comparison).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compare {
+    /// The compared layer (e.g. `planning`).
+    pub layer: String,
+    /// The layer's name in the other version's tiles (e.g. `planning@1`).
+    pub source_layer: String,
+    /// The divider's place as a share of the map's width, 0–1.
+    pub divider: f64,
+}
+
+/// One way of drawing a style layer: from which source and tile layer, within which band of
+/// the screen (x from, x to, in CSS pixels), if not all of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pass<'a> {
+    pub source: usize,
+    pub source_layer: &'a str,
+    pub band: Option<(f64, f64)>,
+}
+
 /// A feature found under the pointer.
 #[derive(Debug, Clone)]
 pub struct Hit {
     /// The source layer (e.g. `cameras`).
     pub layer: String,
+    /// The tile layer it came from: `layer`, or another version's (`planning@1`) under a
+    /// comparison.
+    pub source_layer: String,
     pub feature: TileFeature,
     pub tile: TileId,
     /// The tile layer's extent (tile units per tile side).
@@ -115,6 +142,8 @@ pub struct MapState {
     /// Sources in drawing order (a base map first).
     pub sources: Vec<Source>,
     pub filters: ViewFilters,
+    /// A version comparison, when one is on.
+    pub compare: Option<Compare>,
 }
 
 impl MapState {
@@ -132,6 +161,70 @@ impl MapState {
             style,
             sources,
             filters,
+            compare: None,
+        }
+    }
+
+    /// Starts comparing (`Some((compare, tile URL template of the other version))`) or stops.
+    pub fn set_compare(&mut self, compare: Option<(Compare, String)>) {
+        self.sources.retain(|s| s.id != COMPARE_SOURCE);
+        self.compare = None;
+        let Some((compare, tiles_url)) = compare else {
+            return;
+        };
+        let (min_zoom, max_zoom) = self
+            .sources
+            .iter()
+            .find(|s| s.id == MAIN_SOURCE)
+            .map_or((0, 18), |s| (s.min_zoom, s.max_zoom));
+        self.sources.push(Source::from_template(
+            COMPARE_SOURCE,
+            &tiles_url,
+            min_zoom,
+            max_zoom,
+        ));
+        self.compare = Some(compare);
+    }
+
+    /// Moves the comparison's divider (share of the width, clamped to 0–1).
+    pub fn set_divider(&mut self, divider: f64) {
+        if let Some(c) = &mut self.compare {
+            c.divider = divider.clamp(0.0, 1.0);
+        }
+    }
+
+    /// How to draw a style layer: once from its source, or, for the compared layer, the other
+    /// version left of the divider and the served one right of it.
+    pub fn passes<'a>(&'a self, layer: &'a StyleLayer) -> Vec<Pass<'a>> {
+        let Some(source) = self.source_of(layer) else {
+            return Vec::new();
+        };
+        let whole = Pass {
+            source,
+            source_layer: &layer.source_layer,
+            band: None,
+        };
+        let compared = self
+            .compare
+            .as_ref()
+            .filter(|c| layer.source == MAIN_SOURCE && c.layer == layer.source_layer);
+        let other = self.sources.iter().position(|s| s.id == COMPARE_SOURCE);
+        match (compared, other) {
+            (Some(c), Some(other)) => {
+                let x = c.divider * self.viewport.width;
+                vec![
+                    Pass {
+                        source: other,
+                        source_layer: &c.source_layer,
+                        band: Some((0.0, x)),
+                    },
+                    Pass {
+                        band: Some((x, self.viewport.width)),
+                        ..whole
+                    },
+                ]
+            }
+            _ => vec![whole],
         }
     }
 
@@ -208,12 +301,17 @@ impl MapState {
             if !self.draws(layer) || layer.source != MAIN_SOURCE {
                 continue;
             }
-            let Some(source) = self.source_of(layer) else {
+            // Under a comparison, the version drawn where the pointer is.
+            let passes = self.passes(layer);
+            let Some(pass) = passes
+                .iter()
+                .find(|p| p.band.is_none_or(|(from, to)| (from..to).contains(&sx)))
+            else {
                 continue;
             };
             // The most detailed tiles first.
-            for (tile, data) in drawables[source].iter().rev() {
-                let Some(tile_layer) = data.layer(&layer.source_layer) else {
+            for (tile, data) in drawables[pass.source].iter().rev() {
+                let Some(tile_layer) = data.layer(pass.source_layer) else {
                     continue;
                 };
                 let (ox, oy) = tile.origin();
@@ -250,6 +348,7 @@ impl MapState {
                     };
                     return Some(Hit {
                         layer: layer.source_layer.clone(),
+                        source_layer: pass.source_layer.to_owned(),
                         feature,
                         tile: *tile,
                         extent: tile_layer.extent,
@@ -343,6 +442,71 @@ mod tests {
             y: oy + s * 1000.0 / 4096.0,
         });
         assert_eq!(map.feature_at(sx, sy, 4.0).unwrap().layer, "planning");
+    }
+
+    #[test]
+    fn a_comparison_draws_the_other_version_left_of_the_divider() {
+        let mut map = state();
+        map.set_compare(Some((
+            Compare {
+                layer: "planning".into(),
+                source_layer: "planning@1".into(),
+                divider: 0.25,
+            },
+            "http://h/tiles/planning@1/{z}/{x}/{y}".into(),
+        )));
+        let planning = map.style.layers[0].clone();
+        let cameras = map.style.layers[1].clone();
+        let passes = map.passes(&planning);
+        assert_eq!(passes.len(), 2);
+        assert_eq!(
+            (passes[0].source_layer, passes[0].band),
+            ("planning@1", Some((0.0, 256.0)))
+        );
+        assert_eq!(
+            (passes[1].source_layer, passes[1].band),
+            ("planning", Some((256.0, 1024.0)))
+        );
+        assert_eq!(
+            map.passes(&cameras).len(),
+            1,
+            "other layers are drawn whole"
+        );
+        // The other version's tiles are fetched from its own URL.
+        assert!(
+            map.tiles_to_fetch()
+                .iter()
+                .any(|(_, _, url, _)| url.starts_with("http://h/tiles/planning@1/"))
+        );
+        // A click left of the divider identifies the other version's feature.
+        let (_, tile, _, _) = map.tiles_to_fetch()[0].clone();
+        let mut other = decode(&sample_tile()).unwrap();
+        for layer in &mut other.layers {
+            if layer.name == "planning" {
+                layer.name = "planning@1".into();
+            }
+        }
+        let compare = map.sources.len() - 1;
+        map.sources[compare]
+            .cache
+            .insert(tile, TileData::Vector(other), 0);
+        let (ox, oy) = tile.origin();
+        let s = tile.world_size();
+        let (sx, sy) = map.viewport.to_screen(WorldPoint {
+            x: ox + s * 0.4,
+            y: oy + s * 0.1,
+        });
+        map.set_divider(sx / 1024.0 + 0.05);
+        let hit = map.feature_at(sx, sy, 4.0).unwrap();
+        assert_eq!(
+            (hit.layer.as_str(), hit.source_layer.as_str()),
+            ("planning", "planning@1")
+        );
+        // Right of the divider the served tiles are asked, and none is loaded yet.
+        map.set_divider(sx / 1024.0 - 0.05);
+        assert!(map.feature_at(sx, sy, 4.0).is_none());
+        map.set_compare(None);
+        assert!(map.sources.iter().all(|s| s.id != COMPARE_SOURCE));
     }
 
     #[test]

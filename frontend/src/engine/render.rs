@@ -166,8 +166,12 @@ pub fn paint(
             }
             continue;
         }
-        for (tile, data) in &drawables[source] {
-            let Some(tile_layer) = data.layer(&layer.source_layer) else {
+        for (pass, (tile, data)) in map
+            .passes(layer)
+            .into_iter()
+            .flat_map(|pass| drawables[pass.source].iter().map(move |t| (pass, t)))
+        {
+            let Some(tile_layer) = data.layer(pass.source_layer) else {
                 continue;
             };
             let (left, top, size) = vp.tile_rect(*tile);
@@ -184,6 +188,11 @@ pub fn paint(
             let (x, y, w, h) = snapped_square(left, top, size, dpr);
             ctx.rect(x, y, w, h);
             ctx.clip();
+            if let Some((from, to)) = pass.band {
+                ctx.begin_path();
+                ctx.rect(from, 0.0, to - from, vp.height);
+                ctx.clip();
+            }
             let features = tile_layer
                 .features
                 .iter()

@@ -367,6 +367,8 @@ pub struct MapStyle {
     pub background: String,
     pub layers: Vec<StyleLayer>,
     pub legend: Vec<LegendEntry>,
+    /// The planning (zoning) layer, whose versions can be compared.
+    pub planning_layer: Option<String>,
     /// Initial view: (longitude, latitude, zoom).
     pub center: (f64, f64, f64),
     /// URL of the city's vector source's TileJSON.
@@ -464,8 +466,12 @@ impl MapStyle {
             .and_then(|s| s.url.clone())
             .unwrap_or_default();
         let name = doc["name"].as_str().unwrap_or("CityGIS").to_owned();
+        let planning_layer = doc["metadata"]["citygis:planning"]
+            .as_str()
+            .map(str::to_owned);
         Ok(MapStyle {
             name,
+            planning_layer,
             background,
             layers,
             legend,

@@ -47,7 +47,10 @@ pub fn style(config: &CityConfig, base_map: Option<&BaseMap>, base_url: &str) ->
     let mut doc = json!({
         "version": 8,
         "name": format!("CityGIS — {}", config.city.name),
-        "metadata": { "citygis:legend": legend },
+        "metadata": {
+            "citygis:legend": legend,
+            "citygis:planning": config.planning.as_ref().map(|p| p.layer.clone()),
+        },
         "center": [lon, lat],
         "zoom": config.city.zoom,
         "sources": {
