@@ -343,3 +343,41 @@ fn unknown_extensions_and_empty_files_are_refused() {
             .contains("no features")
     );
 }
+
+#[test]
+fn a_feature_over_the_vertex_limit_is_rejected_not_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = MAX_VERTICES_PER_FEATURE + 1;
+    let mut ring = String::with_capacity(n * 28);
+    for i in 0..n {
+        let a = std::f64::consts::TAU * i as f64 / n as f64;
+        ring.push_str(&format!(
+            "[{:.7},{:.7}],",
+            106.9 + 0.01 * a.cos(),
+            11.53 + 0.01 * a.sin()
+        ));
+    }
+    ring.push_str("[106.91,11.53]");
+    let huge = format!(r#"{{"type":"Polygon","coordinates":[[{ring}]]}}"#);
+    let path = file(
+        &dir,
+        "huge.geojson",
+        &collection(&[(SQUARE, r#"{"id":1}"#), (&huge, r#"{"id":2}"#)]),
+    );
+    let imported = run(
+        &path,
+        &ImportOptions {
+            skip_invalid: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let s = &imported.summary;
+    assert_eq!((s.read, s.imported), (2, 1));
+    assert_eq!(s.rejected[0].at.index, 1);
+    assert!(
+        s.rejected[0].reason.contains("split it"),
+        "{:?}",
+        s.rejected
+    );
+}
