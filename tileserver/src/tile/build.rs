@@ -1,22 +1,25 @@
 //! The tile pipeline for a set of layers.
 
-use super::TileFeature;
 use super::cluster::clustered;
-use super::encode::encode_tile;
-use super::shape::{TileTransform, cut};
+use super::mvt_writer::{LayerWriter, TileWriter};
+use super::shape::{TileTransform, clip_rect, cut, point_in_tile};
 use super::tile_id::TileId;
 use crate::config::{GeometryKind, TileSettings};
-use crate::layer::Layer;
+use crate::layer::{Feature, IndexedFeature, Layer};
+use geo::Geometry;
 
-/// Why a tile could not be encoded.
+/// Why a tile could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum TileError {
-    #[error("encoding tile {tile}: {source}")]
-    Encode { tile: TileId, source: mvt::Error },
+    #[error("tile {tile}: layer {name:?} is asked twice")]
+    RepeatedLayer { tile: TileId, name: String },
 }
 
 /// Builds one tile holding one MVT layer per given layer (in that order). Returns None when no
 /// layer has anything in this tile, so the caller can answer "no content".
+///
+/// Features are written straight into the tile's bytes in id order (byte-stable tiles); a point
+/// costs no allocation at all, other shapes one cut geometry.
 pub fn build_tile(
     layers: &[&Layer],
     tile: TileId,
@@ -25,42 +28,62 @@ pub fn build_tile(
     let transform = TileTransform::new(tile, settings.extent);
     let buffer_m = tile.span() * f64::from(settings.buffer) / f64::from(settings.extent);
     let query_bounds = tile.bounds().expanded(buffer_m);
-    let mut encoded_layers = Vec::with_capacity(layers.len());
+    let rect = clip_rect(settings);
+    let mut writer = TileWriter::default();
+    let mut names: Vec<&str> = Vec::with_capacity(layers.len());
     for layer in layers {
         let config = layer.config();
+        if names.contains(&config.name.as_str()) {
+            return Err(TileError::RepeatedLayer {
+                tile,
+                name: config.name.clone(),
+            });
+        }
+        names.push(&config.name);
         if tile.z < config.min_zoom || tile.z > config.max_zoom {
             continue;
         }
-        let features: Vec<TileFeature<'_>> = match (&config.cluster, layer.clusters()) {
+        let mut out = LayerWriter::new(&config.name, settings.extent);
+        match (&config.cluster, layer.clusters()) {
             (Some(c), Some(index)) if tile.z < c.below_zoom => {
-                clustered(layer, index, tile, &transform)
+                let features = clustered(layer, index, tile, &transform);
+                for f in &features {
+                    out.feature(f.id, &f.shape, f.properties.iter().map(|(k, v)| (*k, v)));
+                }
+                writer.add_layer(out);
+                continue;
             }
             _ => {
                 let visible = Visibility::new(config.geometry, tile, settings);
-                let mut features: Vec<TileFeature<'_>> = layer
+                // Ids beside the items, so sorting reads no feature.
+                let mut items: Vec<(u64, &IndexedFeature)> = layer
                     .query_items(query_bounds)
                     .filter(|item| visible.could_show(item.size()))
-                    .filter_map(|item| {
-                        let f = &item.feature;
-                        let shape = cut(&f.geometry, &transform, settings)?;
-                        Some(TileFeature::from_feature(f, &config.attributes, shape))
-                    })
+                    .map(|item| (item.feature.id, item))
                     .collect();
                 // R-tree order depends on insertion history; id order keeps tiles byte-stable.
-                features.sort_unstable_by_key(|f| f.id);
-                features
+                items.sort_unstable_by_key(|(id, _)| *id);
+                out = LayerWriter::with_capacity(&config.name, settings.extent, items.len());
+                for (_, item) in items {
+                    let f: &Feature = &item.feature;
+                    let properties = config
+                        .attributes
+                        .iter()
+                        .zip(f.values.iter())
+                        .filter_map(|(k, v)| Some((k.as_str(), v.as_ref()?)));
+                    if let Geometry::Point(p) = &f.geometry {
+                        if let Some(at) = point_in_tile(p.0, &transform, rect) {
+                            out.point(f.id, at, properties);
+                        }
+                    } else if let Some(shape) = cut(&f.geometry, &transform, settings) {
+                        out.feature(f.id, &shape, properties);
+                    }
+                }
             }
-        };
-        if !features.is_empty() {
-            encoded_layers.push((config.name.as_str(), features));
         }
+        writer.add_layer(out);
     }
-    if encoded_layers.is_empty() {
-        return Ok(None);
-    }
-    encode_tile(settings.extent, &encoded_layers)
-        .map(Some)
-        .map_err(|source| TileError::Encode { tile, source })
+    Ok((!writer.is_empty()).then(|| writer.finish()))
 }
 
 /// A cheap test on a feature's envelope, before any geometry work: a polygon whose envelope is

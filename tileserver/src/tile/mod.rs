@@ -2,12 +2,12 @@
 //!
 //! For each layer: query the R-tree with the tile's bounds plus buffer, then per feature
 //! transform → clip → simplify → quantize → orient ([`shape`]), cluster dense point layers at low
-//! zoom ([`cluster`]), and encode ([`encode`]).
+//! zoom ([`cluster`]), and write the protobuf as it goes ([`mvt_writer`]).
 
 mod build;
 pub mod clip;
 pub mod cluster;
-pub mod encode;
+pub mod mvt_writer;
 pub mod quantize;
 pub mod shape;
 mod tile_id;

@@ -50,11 +50,7 @@ pub fn cut(
     transform: &TileTransform,
     settings: &TileSettings,
 ) -> Option<TileShape> {
-    let buffer = f64::from(settings.buffer);
-    let rect = ClipRect {
-        min: -buffer,
-        max: f64::from(settings.extent) + buffer,
-    };
+    let rect = clip_rect(settings);
     match geometry {
         Geometry::Point(p) => points([p.0].into_iter(), transform, rect),
         Geometry::MultiPoint(mp) => points(mp.iter().map(|p| p.0), transform, rect),
@@ -76,20 +72,38 @@ fn points(
 ) -> Option<TileShape> {
     let mut out: Vec<TilePoint> = Vec::new();
     for c in coords {
-        let t = transform.apply(c);
-        // Round first: a point on the buffer's edge must not fall out through a rounding error.
-        let rounded = Coord {
-            x: t.x.round(),
-            y: t.y.round(),
-        };
-        if rect.contains(rounded) {
-            let p = [rounded.x as i32, rounded.y as i32];
-            if !out.contains(&p) {
-                out.push(p);
-            }
+        if let Some(p) = point_in_tile(c, transform, rect)
+            && !out.contains(&p)
+        {
+            out.push(p);
         }
     }
     (!out.is_empty()).then_some(TileShape::Points(out))
+}
+
+/// A Web Mercator point's integer tile coordinates, if within the buffered tile.
+pub fn point_in_tile(
+    c: Coord<f64>,
+    transform: &TileTransform,
+    rect: ClipRect,
+) -> Option<TilePoint> {
+    let t = transform.apply(c);
+    // Round first: a point on the buffer's edge must not fall out through a rounding error.
+    let rounded = Coord {
+        x: t.x.round(),
+        y: t.y.round(),
+    };
+    rect.contains(rounded)
+        .then_some([rounded.x as i32, rounded.y as i32])
+}
+
+/// The buffered tile's clipping square for `settings`.
+pub fn clip_rect(settings: &TileSettings) -> ClipRect {
+    let buffer = f64::from(settings.buffer);
+    ClipRect {
+        min: -buffer,
+        max: f64::from(settings.extent) + buffer,
+    }
 }
 
 fn simplify(points: Vec<Coord<f64>>, tolerance: f64) -> Vec<Coord<f64>> {

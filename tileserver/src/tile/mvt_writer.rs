@@ -1,0 +1,457 @@
+//! A streaming Mapbox Vector Tile writer: each feature's geometry commands and tags are written
+//! straight into its layer's protobuf bytes, with keys and values deduplicated on borrowed data.
+//! Nothing is allocated per feature (two scratch buffers per layer are reused), which is what
+//! lets a tile of a million points be built in a fraction of the time a message-tree encoder
+//! (`mvt`, `geozero`: one struct per feature and tag, then protobuf) takes. Wire format:
+//! vector_tile.proto of the MVT 2.1 specification.
+
+use super::quantize::TilePoint;
+use super::shape::TileShape;
+use crate::layer::Value;
+use rustc_hash::FxHashMap;
+
+/// Protobuf wire types.
+const VARINT: u32 = 0;
+const FIXED64: u32 = 1;
+const LEN: u32 = 2;
+
+/// MVT geometry types and commands.
+const POINT: u32 = 1;
+const LINESTRING: u32 = 2;
+const POLYGON: u32 = 3;
+const MOVE_TO: u32 = 1;
+const LINE_TO: u32 = 2;
+const CLOSE_PATH: u32 = 7;
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn varint_len(v: u64) -> usize {
+    // 1 byte per 7 bits, at least one.
+    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
+}
+
+fn put_key(out: &mut Vec<u8>, field: u32, wire: u32) {
+    put_varint(out, u64::from((field << 3) | wire));
+}
+
+fn put_bytes(out: &mut Vec<u8>, field: u32, bytes: &[u8]) {
+    put_key(out, field, LEN);
+    put_varint(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+fn zigzag(v: i32) -> u32 {
+    ((v << 1) ^ (v >> 31)) as u32
+}
+
+fn command(id: u32, count: usize) -> u32 {
+    (id & 0x7) | ((count as u32) << 3)
+}
+
+/// A value as a dictionary key: strings by content, floats by bits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum ValueKey<'a> {
+    Str(&'a str),
+    Int(i64),
+    Float(u64),
+    Bool(bool),
+}
+
+impl<'a> ValueKey<'a> {
+    fn of(value: &'a Value) -> Self {
+        match value {
+            Value::String(s) => ValueKey::Str(s),
+            Value::Int(i) => ValueKey::Int(*i),
+            Value::Float(f) => ValueKey::Float(f.to_bits()),
+            Value::Bool(b) => ValueKey::Bool(*b),
+        }
+    }
+
+    /// The `Value` message (string 1, double 3, int 4, bool 7).
+    fn write(self, out: &mut Vec<u8>) {
+        let mut message = Vec::with_capacity(16);
+        match self {
+            ValueKey::Str(s) => put_bytes(&mut message, 1, s.as_bytes()),
+            ValueKey::Float(bits) => {
+                put_key(&mut message, 3, FIXED64);
+                message.extend_from_slice(&bits.to_le_bytes());
+            }
+            ValueKey::Int(i) => {
+                put_key(&mut message, 4, VARINT);
+                put_varint(&mut message, i as u64);
+            }
+            ValueKey::Bool(b) => {
+                put_key(&mut message, 7, VARINT);
+                put_varint(&mut message, u64::from(b));
+            }
+        }
+        put_bytes(out, 4, &message);
+    }
+}
+
+/// One layer being written.
+pub struct LayerWriter<'a> {
+    name: &'a str,
+    extent: u32,
+    features: Vec<u8>,
+    count: usize,
+    keys: Vec<&'a str>,
+    values: FxHashMap<ValueKey<'a>, u32>,
+    value_order: Vec<ValueKey<'a>>,
+    tags: Vec<u32>,
+    geometry: Vec<u32>,
+}
+
+impl<'a> LayerWriter<'a> {
+    pub fn new(name: &'a str, extent: u32) -> Self {
+        Self::with_capacity(name, extent, 0)
+    }
+
+    /// A layer expecting about `features` features (its buffer reserved once).
+    pub fn with_capacity(name: &'a str, extent: u32, features: usize) -> Self {
+        Self {
+            name,
+            extent,
+            features: Vec::with_capacity(features.saturating_mul(24)),
+            count: 0,
+            keys: Vec::new(),
+            values: FxHashMap::default(),
+            value_order: Vec::new(),
+            tags: Vec::new(),
+            geometry: Vec::new(),
+        }
+    }
+
+    /// Features written so far.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn key_index(&mut self, key: &'a str) -> u32 {
+        // Layers have a handful of keys, usually the same `&str`s: compare addresses first.
+        let found = self
+            .keys
+            .iter()
+            .position(|k| std::ptr::eq(*k, key) || *k == key);
+        match found {
+            Some(i) => i as u32,
+            None => {
+                self.keys.push(key);
+                (self.keys.len() - 1) as u32
+            }
+        }
+    }
+
+    fn value_index(&mut self, value: &'a Value) -> u32 {
+        let key = ValueKey::of(value);
+        let next = self.value_order.len() as u32;
+        *self.values.entry(key).or_insert_with(|| {
+            self.value_order.push(key);
+            next
+        })
+    }
+
+    /// Writes one point feature at `at`.
+    pub fn point(
+        &mut self,
+        id: u64,
+        at: TilePoint,
+        properties: impl IntoIterator<Item = (&'a str, &'a Value)>,
+    ) {
+        self.geometry.clear();
+        self.geometry.push(command(MOVE_TO, 1));
+        self.geometry.push(zigzag(at[0]));
+        self.geometry.push(zigzag(at[1]));
+        self.finish_feature(id, POINT, properties);
+    }
+
+    /// Writes one feature of any shape.
+    pub fn feature(
+        &mut self,
+        id: u64,
+        shape: &TileShape,
+        properties: impl IntoIterator<Item = (&'a str, &'a Value)>,
+    ) {
+        self.geometry.clear();
+        let mut cursor = [0i32, 0i32];
+        let mut step = |geometry: &mut Vec<u32>, p: TilePoint| {
+            geometry.push(zigzag(p[0].wrapping_sub(cursor[0])));
+            geometry.push(zigzag(p[1].wrapping_sub(cursor[1])));
+            cursor = p;
+        };
+        let kind = match shape {
+            TileShape::Points(points) => {
+                self.geometry.push(command(MOVE_TO, points.len()));
+                for &p in points {
+                    step(&mut self.geometry, p);
+                }
+                POINT
+            }
+            TileShape::Lines(lines) => {
+                for line in lines {
+                    self.geometry.push(command(MOVE_TO, 1));
+                    step(&mut self.geometry, line[0]);
+                    self.geometry.push(command(LINE_TO, line.len() - 1));
+                    for &p in &line[1..] {
+                        step(&mut self.geometry, p);
+                    }
+                }
+                LINESTRING
+            }
+            TileShape::Polygons(polygons) => {
+                for ring in polygons.iter().flatten() {
+                    self.geometry.push(command(MOVE_TO, 1));
+                    step(&mut self.geometry, ring[0]);
+                    self.geometry.push(command(LINE_TO, ring.len() - 1));
+                    for &p in &ring[1..] {
+                        step(&mut self.geometry, p);
+                    }
+                    self.geometry.push(command(CLOSE_PATH, 1));
+                }
+                POLYGON
+            }
+        };
+        self.finish_feature(id, kind, properties);
+    }
+
+    fn finish_feature(
+        &mut self,
+        id: u64,
+        kind: u32,
+        properties: impl IntoIterator<Item = (&'a str, &'a Value)>,
+    ) {
+        self.tags.clear();
+        for (key, value) in properties {
+            let k = self.key_index(key);
+            let v = self.value_index(value);
+            self.tags.push(k);
+            self.tags.push(v);
+        }
+        let packed_len = |xs: &[u32]| xs.iter().map(|x| varint_len(u64::from(*x))).sum::<usize>();
+        let (tags_len, geometry_len) = (packed_len(&self.tags), packed_len(&self.geometry));
+        let mut len = 1 + varint_len(id) + 2 + 1 + varint_len(geometry_len as u64) + geometry_len;
+        if !self.tags.is_empty() {
+            len += 1 + varint_len(tags_len as u64) + tags_len;
+        }
+        let out = &mut self.features;
+        put_key(out, 2, LEN);
+        put_varint(out, len as u64);
+        put_key(out, 1, VARINT);
+        put_varint(out, id);
+        if !self.tags.is_empty() {
+            put_key(out, 2, LEN);
+            put_varint(out, tags_len as u64);
+            for t in &self.tags {
+                put_varint(out, u64::from(*t));
+            }
+        }
+        put_key(out, 3, VARINT);
+        put_varint(out, u64::from(kind));
+        put_key(out, 4, LEN);
+        put_varint(out, geometry_len as u64);
+        for g in &self.geometry {
+            put_varint(out, u64::from(*g));
+        }
+        self.count += 1;
+    }
+
+    /// Writes the `Layer` message (field 3 of the tile) into `out`, copying the features once.
+    fn write_to(self, out: &mut Vec<u8>) {
+        let mut head = Vec::with_capacity(32 + self.name.len());
+        put_key(&mut head, 15, VARINT);
+        put_varint(&mut head, 2);
+        put_bytes(&mut head, 1, self.name.as_bytes());
+        let mut tail = Vec::with_capacity(64 * (self.keys.len() + self.value_order.len()) + 8);
+        for key in &self.keys {
+            put_bytes(&mut tail, 3, key.as_bytes());
+        }
+        for value in &self.value_order {
+            value.write(&mut tail);
+        }
+        put_key(&mut tail, 5, VARINT);
+        put_varint(&mut tail, u64::from(self.extent));
+        let len = head.len() + self.features.len() + tail.len();
+        out.reserve(len + 11);
+        put_key(out, 3, LEN);
+        put_varint(out, len as u64);
+        out.extend_from_slice(&head);
+        out.extend_from_slice(&self.features);
+        out.extend_from_slice(&tail);
+    }
+}
+
+/// A whole tile: its layers in the order added.
+#[derive(Default)]
+pub struct TileWriter {
+    out: Vec<u8>,
+}
+
+impl TileWriter {
+    /// Adds a layer (a layer without features is left out, as MVT asks).
+    pub fn add_layer(&mut self, layer: LayerWriter<'_>) {
+        if layer.is_empty() {
+            return;
+        }
+        layer.write_to(&mut self.out);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// The tile's bytes.
+    pub fn finish(self) -> Vec<u8> {
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_have_the_right_length() {
+        for v in [
+            0u64,
+            1,
+            127,
+            128,
+            16_383,
+            16_384,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let mut out = Vec::new();
+            put_varint(&mut out, v);
+            assert_eq!(out.len(), varint_len(v), "{v}");
+        }
+    }
+
+    /// The same features through the `mvt` crate (the reference encoder) and through this
+    /// writer decode to the same layers, features, geometry commands and tag values.
+    #[test]
+    fn decodes_like_the_reference_encoder() {
+        use geozero::mvt::{Message, Tile};
+        let name = Value::String("Ngã tư Đồng Xoài".into());
+        let count = Value::Int(-3);
+        let share = Value::Float(0.25);
+        let open = Value::Bool(true);
+        let shapes = [
+            TileShape::Points(vec![[10, 20], [4100, -60]]),
+            TileShape::Lines(vec![
+                vec![[0, 0], [10, 0], [10, 10]],
+                vec![[50, 50], [60, 70]],
+            ]),
+            TileShape::Polygons(vec![vec![
+                vec![[0, 0], [100, 0], [100, 100], [0, 100]],
+                vec![[20, 20], [20, 40], [40, 40], [40, 20]],
+            ]]),
+        ];
+        let mut ours = TileWriter::default();
+        let mut layer = LayerWriter::new("places", 4096);
+        for (i, shape) in shapes.iter().enumerate() {
+            layer.feature(
+                i as u64 + 1,
+                shape,
+                [
+                    ("name", &name),
+                    ("count", &count),
+                    ("share", &share),
+                    ("open", &open),
+                ],
+            );
+        }
+        layer.point(9, [7, 8], [("name", &name)]);
+        ours.add_layer(layer);
+        ours.add_layer(LayerWriter::new("empty", 4096));
+        let ours = Tile::decode(&ours.finish()[..]).unwrap();
+
+        let mut reference = mvt::Tile::new(4096);
+        let mut layer = reference.create_layer("places");
+        let geometry = |shape: &TileShape| {
+            use mvt::{GeomEncoder, GeomType};
+            match shape {
+                TileShape::Points(ps) => {
+                    let mut e = GeomEncoder::new(GeomType::Point);
+                    for p in ps {
+                        e.add_point(p[0], p[1]).unwrap();
+                    }
+                    e.encode().unwrap()
+                }
+                TileShape::Lines(ls) => {
+                    let mut e = GeomEncoder::new(GeomType::Linestring);
+                    for l in ls {
+                        for p in l {
+                            e.add_point(p[0], p[1]).unwrap();
+                        }
+                        e.complete_geom().unwrap();
+                    }
+                    e.encode().unwrap()
+                }
+                TileShape::Polygons(ps) => {
+                    let mut e = GeomEncoder::new(GeomType::Polygon);
+                    for r in ps.iter().flatten() {
+                        for p in r {
+                            e.add_point(p[0], p[1]).unwrap();
+                        }
+                        e.complete_geom().unwrap();
+                    }
+                    e.encode().unwrap()
+                }
+            }
+        };
+        for (i, shape) in shapes
+            .iter()
+            .chain([&TileShape::Points(vec![[7, 8]])])
+            .enumerate()
+        {
+            let mut f = layer.into_feature(geometry(shape));
+            f.set_id(if i == 3 { 9 } else { i as u64 + 1 });
+            f.add_tag_string("name", "Ngã tư Đồng Xoài");
+            if i < 3 {
+                f.add_tag_int("count", -3);
+                f.add_tag_double("share", 0.25);
+                f.add_tag_bool("open", true);
+            }
+            layer = f.into_layer();
+        }
+        reference.add_layer(layer).unwrap();
+        let reference = Tile::decode(&reference.to_bytes().unwrap()[..]).unwrap();
+
+        assert_eq!(ours.layers.len(), 1, "empty layers are left out");
+        let (a, b) = (&ours.layers[0], &reference.layers[0]);
+        assert_eq!(
+            (&a.name, a.version, a.extent),
+            (&b.name, b.version, b.extent)
+        );
+        assert_eq!(a.features.len(), b.features.len());
+        let resolved = |layer: &geozero::mvt::tile::Layer, f: &geozero::mvt::tile::Feature| {
+            f.tags
+                .chunks(2)
+                .map(|kv| {
+                    (
+                        layer.keys[kv[0] as usize].clone(),
+                        format!("{:?}", layer.values[kv[1] as usize]),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        for (fa, fb) in a.features.iter().zip(&b.features) {
+            assert_eq!((fa.id, fa.r#type), (fb.id, fb.r#type));
+            assert_eq!(fa.geometry, fb.geometry, "feature {:?}", fa.id);
+            assert_eq!(resolved(a, fa), resolved(b, fb));
+        }
+        assert_eq!(a.keys, ["name", "count", "share", "open"]);
+        assert_eq!(a.values.len(), 4, "values are shared, not repeated");
+    }
+}
