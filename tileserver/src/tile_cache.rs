@@ -4,19 +4,54 @@
 use crate::config::TileSettings;
 use crate::layer::Layer;
 use crate::tile::{TileError, TileId, build_tile};
+use bytes::Bytes;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use moka::sync::Cache;
 use std::io::Write;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
-/// A built tile in both encodings, with a content hash for ETags.
+/// A built tile: its bytes, their gzip (made on the first request that accepts it, then kept),
+/// and a content hash for ETags. `Bytes` are shared by every response, never copied.
 #[derive(Debug)]
 pub struct EncodedTile {
-    pub raw: Vec<u8>,
-    pub gzip: Vec<u8>,
+    pub raw: Bytes,
+    gzip: OnceLock<Bytes>,
     /// xxh3 of `raw`.
     pub hash: u64,
+}
+
+impl EncodedTile {
+    /// A tile of these bytes.
+    pub fn new(raw: Vec<u8>) -> Self {
+        let hash = xxhash_rust::xxh3::xxh3_64(&raw);
+        Self {
+            raw: Bytes::from(raw),
+            gzip: OnceLock::new(),
+            hash,
+        }
+    }
+
+    /// The gzip-compressed bytes if already made.
+    pub fn gzip_ready(&self) -> Option<Bytes> {
+        self.gzip.get().cloned()
+    }
+
+    /// The gzip-compressed bytes, compressed once (concurrent first callers wait for it).
+    pub fn gzip(&self) -> Bytes {
+        self.gzip
+            .get_or_init(|| {
+                let mut gz =
+                    GzEncoder::new(Vec::with_capacity(self.raw.len() / 2), Compression::fast());
+                // Writing to a Vec cannot fail.
+                let bytes = gz
+                    .write_all(&self.raw)
+                    .and_then(|()| gz.finish())
+                    .unwrap_or_default();
+                Bytes::from(bytes)
+            })
+            .clone()
+    }
 }
 
 /// What a tile address holds for a set of layers.
@@ -46,9 +81,11 @@ impl TileCache {
             .max_capacity(budget_bytes)
             .weigher(|key: &TileKey, value: &TileContent| {
                 let names: usize = key.layers.iter().map(|(n, _)| n.len() + 8).sum();
+                // The gzip is made later, on demand: counted as half the raw size, about what
+                // it takes for vector tiles.
                 let body = match value {
                     TileContent::Empty => 0,
-                    TileContent::Tile(t) => t.raw.len() + t.gzip.len(),
+                    TileContent::Tile(t) => t.raw.len() + t.raw.len() / 2,
                 };
                 u32::try_from(64 + names + body).unwrap_or(u32::MAX)
             })
@@ -81,21 +118,10 @@ impl TileCache {
                 let refs: Vec<&Layer> = guards.iter().map(|g| &**g).collect();
                 Ok(match build_tile(&refs, tile, &self.settings)? {
                     None => TileContent::Empty,
-                    Some(raw) => TileContent::Tile(Arc::new(encode(raw))),
+                    Some(raw) => TileContent::Tile(Arc::new(EncodedTile::new(raw))),
                 })
             })
     }
-}
-
-fn encode(raw: Vec<u8>) -> EncodedTile {
-    let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 2), Compression::fast());
-    // Writing to a Vec cannot fail.
-    let gzip = gz
-        .write_all(&raw)
-        .and_then(|()| gz.finish())
-        .unwrap_or_default();
-    let hash = xxhash_rust::xxh3::xxh3_64(&raw);
-    EncodedTile { raw, gzip, hash }
 }
 
 #[cfg(test)]
@@ -150,9 +176,9 @@ mod tests {
     #[test]
     fn gzip_holds_the_same_bytes() {
         use std::io::Read;
-        let e = encode(b"abcabcabc".repeat(100));
+        let e = EncodedTile::new(b"abcabcabc".repeat(100));
         let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&e.gzip[..])
+        flate2::read::GzDecoder::new(&e.gzip()[..])
             .read_to_end(&mut out)
             .unwrap();
         assert_eq!(out, e.raw);

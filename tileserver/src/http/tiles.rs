@@ -143,11 +143,15 @@ pub async fn tile(
     if answer.not_modified {
         return Ok(answer.response.finish());
     }
-    Ok(answer.response.body(if answer.gzip {
-        encoded.gzip.clone()
-    } else {
+    let body = if !answer.gzip {
         encoded.raw.clone()
-    }))
+    } else if let Some(gzip) = encoded.gzip_ready() {
+        gzip
+    } else {
+        // Compressing a large tile takes a while: off the async workers, once per tile.
+        web::block(move || encoded.gzip()).await?
+    };
+    Ok(answer.response.body(body))
 }
 
 /// A tile answer's start: 304 for a matching `If-None-Match`, else 200 with its headers.
