@@ -39,6 +39,8 @@ pub struct LayerVersions {
     config: CityConfig,
     layers: HashMap<String, Arc<RwLock<Layer>>>,
     served: Mutex<HashMap<String, u64>>,
+    /// Versions that failed to load, not retried every second (the error is logged once).
+    failed: Mutex<Vec<(String, u64)>>,
     compare: Mutex<Vec<CompareSlot>>,
     events: Arc<EventHub>,
 }
@@ -118,6 +120,7 @@ impl LayerVersions {
             config: config.clone(),
             layers,
             served: Mutex::new(served),
+            failed: Mutex::new(Vec::new()),
             compare: Mutex::new(Vec::new()),
             events,
         }
@@ -151,6 +154,8 @@ impl LayerVersions {
                 layer: layer.to_owned(),
                 version,
             })?;
+        // Asked again: try it again even if it failed to load before.
+        lock(&self.failed).retain(|(n, v)| !(n == layer && *v == version));
         self.refresh()?;
         Ok(())
     }
@@ -168,7 +173,17 @@ impl LayerVersions {
             let Some(target) = self.layers.get(&name) else {
                 continue;
             };
-            let new_layer = self.load(&name, version)?;
+            let attempt = (name.clone(), version);
+            if lock(&self.failed).contains(&attempt) {
+                continue;
+            }
+            let new_layer = match self.load(&name, version) {
+                Ok(layer) => layer,
+                Err(e) => {
+                    lock(&self.failed).push(attempt);
+                    return Err(e);
+                }
+            };
             let features = new_layer.len();
             target
                 .write()
