@@ -13,9 +13,8 @@ use browser::*;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::{Client, Locator};
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 use support::{Server, get, repo_root};
 
@@ -51,26 +50,6 @@ fn import(server: &Server, file: &Path, extra: &[&str]) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn add_planner(server: &Server, password: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tileserver"))
-        .args([
-            "user",
-            "add",
-            "quy.hoach",
-            "--role",
-            "planner",
-            "--password-stdin",
-            "--data-dir",
-        ])
-        .arg(server.data_dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-    assert!(child.wait().unwrap().success());
 }
 
 fn wait_served(server: &Server, version: u64) {
@@ -167,7 +146,7 @@ fn planners_see_identify_fade_swipe_and_switch_zoning_versions() {
         &["--stage"],
     );
     let password = "mật-khẩu-quy-hoạch-2026";
-    add_planner(&server, password);
+    support::add_staff_user(&server, "quy.hoach", "planner", password);
 
     // Parcel 1 (a government office zone, TSC, in the configured file), at the map's centre.
     let planning: Value = serde_json::from_str(

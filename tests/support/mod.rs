@@ -347,10 +347,9 @@ pub fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-/// Adds a staff user to a server's store with the CLI; returns a signed-in session cookie.
-pub fn staff_session(server: &Server, username: &str, role: &str) -> String {
+/// Adds a staff user with `tileserver user add` on the server's data folder.
+pub fn add_staff_user(server: &Server, username: &str, role: &str, password: &str) {
     use std::io::Write;
-    let password = "mật-khẩu-thử-nghiệm-12345";
     let mut child = Command::new(env!("CARGO_BIN_EXE_tileserver"))
         .args([
             "user",
@@ -368,6 +367,12 @@ pub fn staff_session(server: &Server, username: &str, role: &str) -> String {
         .unwrap();
     writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
     assert!(child.wait().unwrap().success(), "user add");
+}
+
+/// Adds a staff user to a server's store with the CLI; returns a signed-in session cookie.
+pub fn staff_session(server: &Server, username: &str, role: &str) -> String {
+    let password = "mật-khẩu-thử-nghiệm-12345";
+    add_staff_user(server, username, role, password);
     let reply = post_json(
         &server.url("/api/auth/login"),
         &serde_json::json!({"username": username, "password": password}),

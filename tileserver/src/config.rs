@@ -199,6 +199,21 @@ pub enum GeometryKind {
     Polygon,
 }
 
+impl GeometryKind {
+    /// The kind of a geometry; None for a collection.
+    pub fn of(geometry: &geo::Geometry<f64>) -> Option<GeometryKind> {
+        use geo::Geometry as G;
+        match geometry {
+            G::Point(_) | G::MultiPoint(_) => Some(GeometryKind::Point),
+            G::LineString(_) | G::MultiLineString(_) | G::Line(_) => Some(GeometryKind::Line),
+            G::Polygon(_) | G::MultiPolygon(_) | G::Rect(_) | G::Triangle(_) => {
+                Some(GeometryKind::Polygon)
+            }
+            G::GeometryCollection(_) => None,
+        }
+    }
+}
+
 /// One layer: where its features come from and how they are published.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -28,10 +28,7 @@ pub(super) fn read(
     options: &ImportOptions,
     sink: &mut dyn RecordSink,
 ) -> Result<(), ImportError> {
-    let file_error = |reason: String| ImportError::File {
-        file: path.to_owned(),
-        reason,
-    };
+    let file_error = |reason: String| ImportError::file(path, reason);
     let bytes = std::fs::read(path).map_err(|e| file_error(e.to_string()))?;
     let encoding = match &options.encoding {
         Some(label) => TextEncoding::from_label(label).map_err(file_error)?,

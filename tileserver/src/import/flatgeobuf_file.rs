@@ -9,10 +9,7 @@ use std::io::BufReader;
 use std::path::Path;
 
 pub(super) fn read(path: &Path, sink: &mut dyn RecordSink) -> Result<(), ImportError> {
-    let file_error = |reason: String| ImportError::File {
-        file: path.to_owned(),
-        reason,
-    };
+    let file_error = |reason: String| ImportError::file(path, reason);
     let file = std::fs::File::open(path).map_err(|e| file_error(e.to_string()))?;
     let reader = FgbReader::open(BufReader::new(file))
         .map_err(|e| file_error(format!("not a readable FlatGeobuf file: {e}")))?;

@@ -6,10 +6,7 @@ use crate::crs::SourceCrs;
 use std::path::Path;
 
 pub(super) fn read(path: &Path, sink: &mut dyn RecordSink) -> Result<(), ImportError> {
-    let file_error = |reason: String| ImportError::File {
-        file: path.to_owned(),
-        reason,
-    };
+    let file_error = |reason: String| ImportError::file(path, reason);
     let bytes = std::fs::read(path).map_err(|e| file_error(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         file_error(format!(

@@ -16,10 +16,7 @@ pub(super) fn read(
     layer: &LayerConfig,
     sink: &mut dyn RecordSink,
 ) -> Result<(), ImportError> {
-    let file_error = |reason: String| ImportError::File {
-        file: path.to_owned(),
-        reason,
-    };
+    let file_error = |reason: String| ImportError::file(path, reason);
     let sql_error = |e: rusqlite::Error| {
         file_error(format!(
             "not a readable GeoPackage ({e}); is the file complete?"

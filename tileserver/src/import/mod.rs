@@ -171,6 +171,16 @@ pub enum ImportError {
     },
 }
 
+impl ImportError {
+    /// The whole file refused, for this reason.
+    pub(crate) fn file(path: &Path, reason: String) -> ImportError {
+        ImportError::File {
+            file: path.to_owned(),
+            reason,
+        }
+    }
+}
+
 /// Receives what a reader reads.
 pub(crate) trait RecordSink {
     /// Called once, before any record.
@@ -245,10 +255,7 @@ impl<'a> Importer<'a> {
     }
 
     fn file_error(&self, reason: String) -> ImportError {
-        ImportError::File {
-            file: self.file.clone(),
-            reason,
-        }
+        ImportError::file(&self.file, reason)
     }
 
     /// Converts one record, or says why it is rejected (`Ok(Err)`); `Err` stops the import.
@@ -428,16 +435,9 @@ impl RecordSink for Importer<'_> {
 
 /// A geometry as the layer's kind (a collection of polygons becomes a multipolygon), or why not.
 fn as_layer_kind(geometry: Geometry<f64>, kind: GeometryKind) -> Result<Geometry<f64>, String> {
-    let found = match &geometry {
-        Geometry::Point(_) | Geometry::MultiPoint(_) => GeometryKind::Point,
-        Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_) => {
-            GeometryKind::Line
-        }
-        Geometry::Polygon(_)
-        | Geometry::MultiPolygon(_)
-        | Geometry::Rect(_)
-        | Geometry::Triangle(_) => GeometryKind::Polygon,
-        Geometry::GeometryCollection(parts) if kind == GeometryKind::Polygon => {
+    let found = match (GeometryKind::of(&geometry), &geometry) {
+        (Some(found), _) => found,
+        (None, Geometry::GeometryCollection(parts)) if kind == GeometryKind::Polygon => {
             let polygons: Option<Vec<geo::Polygon<f64>>> = parts
                 .iter()
                 .map(|g| match g {
@@ -453,7 +453,7 @@ fn as_layer_kind(geometry: Geometry<f64>, kind: GeometryKind) -> Result<Geometry
                     "a geometry collection mixing kinds; the layer holds polygons".into()
                 });
         }
-        Geometry::GeometryCollection(_) => {
+        (None, _) => {
             return Err("a geometry collection; the layer holds single kinds".into());
         }
     };

@@ -14,10 +14,7 @@ pub(super) fn read(
     options: &ImportOptions,
     sink: &mut dyn RecordSink,
 ) -> Result<(), ImportError> {
-    let file_error = |reason: String| ImportError::File {
-        file: path.to_owned(),
-        reason,
-    };
+    let file_error = |reason: String| ImportError::file(path, reason);
     let sidecar = |ext: &str| -> Result<File, ImportError> {
         let p = path.with_extension(ext);
         File::open(&p).map_err(|e| {

@@ -166,18 +166,8 @@ pub fn to_value(v: &serde_json::Value, strings: &mut Interner) -> Option<Value> 
 }
 
 fn check_kind(geometry: &Geometry<f64>, kind: GeometryKind) -> Result<(), String> {
-    let found = match geometry {
-        Geometry::Point(_) | Geometry::MultiPoint(_) => GeometryKind::Point,
-        Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_) => {
-            GeometryKind::Line
-        }
-        Geometry::Polygon(_)
-        | Geometry::MultiPolygon(_)
-        | Geometry::Rect(_)
-        | Geometry::Triangle(_) => GeometryKind::Polygon,
-        Geometry::GeometryCollection(_) => {
-            return Err("geometry collections are not supported in a layer".into());
-        }
+    let Some(found) = GeometryKind::of(geometry) else {
+        return Err("geometry collections are not supported in a layer".into());
     };
     if found == kind {
         Ok(())
