@@ -6,7 +6,7 @@ use super::feature::{Feature, Value};
 use crate::config::{ClusterConfig, LayerConfig};
 use crate::mercator::HALF_WORLD;
 use geo::{Coord, Geometry};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// A cell of the world-aligned grid at one zoom: (column, row).
@@ -18,8 +18,43 @@ pub struct Cell {
     pub count: u32,
     /// Sums of the points' Web Mercator coordinates (their mean is the cluster's position).
     pub sum: Coord<f64>,
-    /// Per dominant attribute: value → (count, the value).
-    values: Vec<HashMap<Arc<str>, (u32, Value)>>,
+    /// How many of the cell's points have each value of each dominant attribute. A cell holds
+    /// few distinct values, so a short list (no map per cell) keeps a million points' cells small.
+    values: Vec<ValueCount>,
+}
+
+/// One value of one dominant attribute in a cell, and how many points have it.
+#[derive(Debug, Clone, PartialEq)]
+struct ValueCount {
+    slot: u8,
+    count: u32,
+    value: Value,
+}
+
+impl Cell {
+    /// Adds `n` points with `value` for dominant attribute `slot` (or removes them).
+    fn count_value(&mut self, slot: u8, value: &Value, n: u32, add: bool) {
+        let found = self
+            .values
+            .iter()
+            .position(|e| e.slot == slot && e.value == *value);
+        match (found, add) {
+            (Some(i), true) => self.values[i].count += n,
+            (Some(i), false) => {
+                let e = &mut self.values[i];
+                e.count = e.count.saturating_sub(n);
+                if e.count == 0 {
+                    self.values.swap_remove(i);
+                }
+            }
+            (None, true) => self.values.push(ValueCount {
+                slot,
+                count: n,
+                value: value.clone(),
+            }),
+            (None, false) => {}
+        }
+    }
 }
 
 impl Cell {
@@ -27,10 +62,14 @@ impl Cell {
     /// first, so tiles are stable.
     pub fn dominant(&self, i: usize) -> Option<&Value> {
         self.values
-            .get(i)?
             .iter()
-            .max_by(|(ka, (ca, _)), (kb, (cb, _))| ca.cmp(cb).then_with(|| kb.cmp(ka)))
-            .map(|(_, (_, v))| v)
+            .filter(|e| usize::from(e.slot) == i)
+            .max_by(|a, b| {
+                a.count
+                    .cmp(&b.count)
+                    .then_with(|| key(&b.value).cmp(&key(&a.value)))
+            })
+            .map(|e| &e.value)
     }
 
     /// Mean position of the cell's points.
@@ -47,7 +86,7 @@ pub struct ClusterIndex {
     /// Attribute positions of `ClusterConfig::dominant`.
     dominant: Vec<usize>,
     /// `zooms[z - min_zoom]`: the non-empty cells at zoom z.
-    zooms: Vec<HashMap<CellId, Cell>>,
+    zooms: Vec<FxHashMap<CellId, Cell>>,
 }
 
 fn key(v: &Value) -> Arc<str> {
@@ -80,7 +119,7 @@ impl ClusterIndex {
                 .iter()
                 .filter_map(|d| layer.attributes.iter().position(|a| a == d))
                 .collect(),
-            zooms: vec![HashMap::new(); zooms],
+            zooms: vec![FxHashMap::default(); zooms],
         }
     }
 
@@ -108,19 +147,11 @@ impl ClusterIndex {
             let (shallow, deep) = index.zooms.split_at_mut(i + 1);
             let parents = &mut shallow[i];
             for (&(gx, gy), child) in &deep[0] {
-                let parent = parents.entry((gx / 2, gy / 2)).or_insert_with(|| Cell {
-                    values: vec![HashMap::new(); child.values.len()],
-                    ..Cell::default()
-                });
+                let parent = parents.entry((gx / 2, gy / 2)).or_default();
                 parent.count += child.count;
                 parent.sum = parent.sum + child.sum;
-                for (slot, values) in child.values.iter().enumerate() {
-                    for (k, (n, v)) in values {
-                        parent.values[slot]
-                            .entry(Arc::clone(k))
-                            .or_insert_with(|| (0, v.clone()))
-                            .0 += n;
-                    }
+                for e in &child.values {
+                    parent.count_value(e.slot, &e.value, e.count, true);
                 }
             }
         }
@@ -142,12 +173,8 @@ impl ClusterIndex {
         let span = self.cell_span(self.min_zoom + i as u8);
         let gx = ((at.x + HALF_WORLD) / span).floor().max(0.0) as u64;
         let gy = ((HALF_WORLD - at.y) / span).floor().max(0.0) as u64;
-        let slots = self.dominant.len();
         let cells = &mut self.zooms[i];
-        let cell = cells.entry((gx, gy)).or_insert_with(|| Cell {
-            values: vec![HashMap::new(); slots],
-            ..Cell::default()
-        });
+        let cell = cells.entry((gx, gy)).or_default();
         if add {
             cell.count += 1;
             cell.sum = cell.sum + at;
@@ -157,18 +184,7 @@ impl ClusterIndex {
         }
         for (slot, &attr) in self.dominant.iter().enumerate() {
             if let Some(v) = &feature.values[attr] {
-                let k = key(v);
-                let entry = cell.values[slot]
-                    .entry(Arc::clone(&k))
-                    .or_insert_with(|| (0, v.clone()));
-                if add {
-                    entry.0 += 1;
-                } else {
-                    entry.0 = entry.0.saturating_sub(1);
-                    if entry.0 == 0 {
-                        cell.values[slot].remove(&k);
-                    }
-                }
+                cell.count_value(slot as u8, v, 1, add);
             }
         }
         if cell.count == 0 {

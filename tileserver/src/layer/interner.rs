@@ -1,12 +1,12 @@
 //! Shares one allocation among equal strings while a layer loads: a million reports carry a
 //! handful of distinct categories, statuses and wards.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
 /// A set of shared strings.
 #[derive(Debug, Default)]
-pub struct Interner(HashSet<Arc<str>>);
+pub struct Interner(FxHashSet<Arc<str>>);
 
 impl Interner {
     /// The shared copy of `s`.

@@ -5,7 +5,7 @@ use super::feature::{Feature, IndexedFeature, Value};
 use crate::config::LayerConfig;
 use crate::tile::MercatorBounds;
 use rstar::{AABB, RTree};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// A layer's features, indexed for envelope queries.
@@ -16,7 +16,9 @@ use std::sync::Arc;
 pub struct Layer {
     config: Arc<LayerConfig>,
     tree: RTree<IndexedFeature>,
-    by_id: HashMap<u64, IndexedFeature>,
+    /// Features by id (the R-tree item is rebuilt from the feature when it is removed, so the
+    /// map holds only a pointer per feature).
+    by_id: FxHashMap<u64, Arc<Feature>>,
     version: u64,
     field_types: Vec<Option<FieldType>>,
     /// Per-zoom cluster cells, for a layer clustered at low zoom.
@@ -57,7 +59,10 @@ impl Layer {
             .into_iter()
             .filter_map(|f| IndexedFeature::new(Arc::new(f)))
             .collect();
-        let by_id = items.iter().map(|i| (i.feature.id, i.clone())).collect();
+        let by_id = items
+            .iter()
+            .map(|i| (i.feature.id, Arc::clone(&i.feature)))
+            .collect();
         let clusters = config
             .cluster
             .as_ref()
@@ -135,12 +140,12 @@ impl Layer {
 
     /// The feature with this id.
     pub fn feature(&self, id: u64) -> Option<&Arc<Feature>> {
-        self.by_id.get(&id).map(|item| &item.feature)
+        self.by_id.get(&id)
     }
 
     /// Every feature, in no particular order.
     pub fn features(&self) -> impl Iterator<Item = &Arc<Feature>> {
-        self.by_id.values().map(|item| &item.feature)
+        self.by_id.values()
     }
 
     /// Where an attribute sits in each feature's `values`.
@@ -156,7 +161,8 @@ impl Layer {
             index.update(&feature, true);
         }
         if let Some(item) = IndexedFeature::new(Arc::new(feature)) {
-            self.by_id.insert(item.feature.id, item.clone());
+            self.by_id
+                .insert(item.feature.id, Arc::clone(&item.feature));
             self.tree.insert(item);
         }
         self.version += 1;
@@ -179,13 +185,15 @@ impl Layer {
 
     /// Removes the feature with this id, returning it.
     pub fn remove(&mut self, id: u64) -> Option<Arc<Feature>> {
-        let item = self.by_id.remove(&id)?;
-        self.tree.remove(&item);
+        let feature = self.by_id.remove(&id)?;
+        if let Some(item) = IndexedFeature::new(Arc::clone(&feature)) {
+            self.tree.remove(&item);
+        }
         if let Some(index) = self.clusters.as_mut() {
-            index.update(&item.feature, false);
+            index.update(&feature, false);
         }
         self.version += 1;
-        Some(item.feature)
+        Some(feature)
     }
 
     /// Envelope of all features in Web Mercator metres, None when empty.

@@ -46,6 +46,46 @@ pub struct Report {
     pub photos: Vec<Photo>,
 }
 
+/// What the map shows of a report, borrowed: from a [`Report`], or straight from a store row
+/// while the report layer loads (no `Report` built for each of a million rows).
+#[derive(Debug, Clone, Copy)]
+pub struct ReportPoint<'a> {
+    pub id: i64,
+    pub tracking_code: &'a str,
+    pub category: &'a str,
+    pub description: &'a str,
+    pub lon: f64,
+    pub lat: f64,
+    pub address: Option<&'a str>,
+    pub ward: Option<&'a str>,
+    pub status: Status,
+    pub agency: Option<&'a str>,
+    pub source: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl<'a> ReportPoint<'a> {
+    /// The map's view of a whole report.
+    pub fn of(r: &'a Report) -> Self {
+        Self {
+            id: r.id,
+            tracking_code: &r.tracking_code,
+            category: &r.category,
+            description: &r.description,
+            lon: r.lon,
+            lat: r.lat,
+            address: r.address.as_deref(),
+            ward: r.ward.as_deref(),
+            status: r.status,
+            agency: r.agency.as_deref(),
+            source: &r.source,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
 /// One line of a report's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {

@@ -4,7 +4,7 @@
 use super::events::EventHub;
 use super::new_report::{NewReportInput, validate};
 use super::photos::{PhotoError, process};
-use super::report::{HistoryEntry, Photo, Report, local_time};
+use super::report::{HistoryEntry, Photo, Report, ReportPoint, local_time};
 use super::seed::read_seed_file;
 use super::staff_change::StaffChangeInput;
 use super::status::Status;
@@ -70,7 +70,12 @@ pub struct ReportService {
 }
 
 /// The report as a map feature with the layer's published `attributes`.
-fn report_feature(r: &Report, attributes: &[String], tz: Tz, strings: &mut Interner) -> Feature {
+fn report_feature(
+    r: &ReportPoint<'_>,
+    attributes: &[String],
+    tz: Tz,
+    strings: &mut Interner,
+) -> Feature {
     // Few distinct values: shared. Unique per report: allocated as they are.
     let mut shared = |s: &str| Some(Value::String(strings.intern(s)));
     let own = |s: &str| Some(Value::String(Arc::from(s)));
@@ -78,16 +83,16 @@ fn report_feature(r: &Report, attributes: &[String], tz: Tz, strings: &mut Inter
         .iter()
         .map(|a| match a.as_str() {
             "id" => Some(Value::Int(r.id)),
-            "tracking_code" => own(&r.tracking_code),
-            "category" => shared(&r.category),
+            "tracking_code" => own(r.tracking_code),
+            "category" => shared(r.category),
             "status" => shared(r.status.as_str()),
-            "description" => own(&r.description),
+            "description" => own(r.description),
             "created_at" => own(&local_time(r.created_at, tz)),
             "updated_at" => own(&local_time(r.updated_at, tz)),
-            "ward" => r.ward.as_deref().and_then(&mut shared),
-            "address" => r.address.as_deref().and_then(own),
-            "agency" => r.agency.as_deref().and_then(&mut shared),
-            "source" => shared(&r.source),
+            "ward" => r.ward.and_then(&mut shared),
+            "address" => r.address.and_then(own),
+            "agency" => r.agency.and_then(&mut shared),
+            "source" => shared(r.source),
             _ => None,
         })
         .collect();
@@ -174,7 +179,7 @@ impl ReportService {
         }
         let started = std::time::Instant::now();
         let (tz, mut strings, mut features) = (city.timezone(), Interner::default(), Vec::new());
-        store.visit_visible_reports(|r| {
+        store.visit_report_points(|r| {
             features.push(report_feature(&r, &layer.attributes, tz, &mut strings))
         })?;
         let ms = started.elapsed().as_millis() as u64;
@@ -502,7 +507,7 @@ impl ReportService {
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         report_feature(
-            r,
+            &ReportPoint::of(r),
             &layer.config().attributes,
             self.tz,
             &mut Interner::default(),

@@ -1,7 +1,7 @@
 //! Reports, their photos and their history in SQL.
 
 use super::{Store, StoreError, parse_timestamp, timestamp};
-use crate::reports::{Contact, HistoryEntry, Photo, Report, Status};
+use crate::reports::{Contact, HistoryEntry, Photo, Report, ReportPoint, Status};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
@@ -303,20 +303,46 @@ impl Store {
         into_reports(&conn, rows)
     }
 
-    /// Calls `visit` with every visible report, oldest first, without their photos and without
-    /// holding them all in memory (for filling the map layer at start).
-    pub fn visit_visible_reports(
+    /// Visits what the map shows of every visible report, in id order, borrowing each row's
+    /// text (nothing is copied unless the visitor keeps it): the report layer's load path.
+    pub fn visit_report_points(
         &self,
-        mut visit: impl FnMut(Report),
+        mut visit: impl FnMut(ReportPoint<'_>),
     ) -> Result<usize, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM reports WHERE hidden = 0 ORDER BY id"
-        ))?;
+        let mut stmt = conn.prepare(
+            "SELECT id, tracking_code, category, description, lon, lat, address, ward, status, \
+             agency, source, created_at, updated_at FROM reports WHERE hidden = 0 ORDER BY id",
+        )?;
         let mut rows = stmt.query([])?;
         let mut n = 0;
+        let corrupt = |what: &str, e: rusqlite::types::FromSqlError| {
+            StoreError::Corrupt(format!("reports.{what}: {e}"))
+        };
         while let Some(row) = rows.next()? {
-            visit(report_row(row)?.into_report(Vec::new())?);
+            let text = |i: usize, what: &str| -> Result<&str, StoreError> {
+                row.get_ref(i)?.as_str().map_err(|e| corrupt(what, e))
+            };
+            let optional = |i: usize, what: &str| -> Result<Option<&str>, StoreError> {
+                row.get_ref(i)?
+                    .as_str_or_null()
+                    .map_err(|e| corrupt(what, e))
+            };
+            visit(ReportPoint {
+                id: row.get(0)?,
+                tracking_code: text(1, "tracking_code")?,
+                category: text(2, "category")?,
+                description: text(3, "description")?,
+                lon: row.get(4)?,
+                lat: row.get(5)?,
+                address: optional(6, "address")?,
+                ward: optional(7, "ward")?,
+                status: text(8, "status")?.parse().map_err(StoreError::Corrupt)?,
+                agency: optional(9, "agency")?,
+                source: text(10, "source")?,
+                created_at: parse_timestamp(text(11, "created_at")?)?,
+                updated_at: parse_timestamp(text(12, "updated_at")?)?,
+            });
             n += 1;
         }
         Ok(n)
