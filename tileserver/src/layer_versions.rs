@@ -41,6 +41,9 @@ pub struct LayerVersions {
     served: Mutex<HashMap<String, u64>>,
     /// Versions that failed to load, not retried every second (the error is logged once).
     failed: Mutex<Vec<(String, u64)>>,
+    /// Held while switching, so the watcher and an activation never switch the same layer
+    /// twice at once.
+    switching: Mutex<()>,
     compare: Mutex<Vec<CompareSlot>>,
     events: Arc<EventHub>,
 }
@@ -121,6 +124,7 @@ impl LayerVersions {
             layers,
             served: Mutex::new(served),
             failed: Mutex::new(Vec::new()),
+            switching: Mutex::new(()),
             compare: Mutex::new(Vec::new()),
             events,
         }
@@ -165,6 +169,7 @@ impl LayerVersions {
     /// under the layer's lock, so requests see the old version or the new, never a mix.
     /// Returns the layers switched and their versions.
     pub fn refresh(&self) -> Result<Vec<(String, u64)>, VersionError> {
+        let _switching = lock(&self.switching);
         let mut switched = Vec::new();
         for (name, version) in self.store.active_layer_versions()? {
             if self.served(&name) == version {
