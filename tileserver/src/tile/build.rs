@@ -43,42 +43,41 @@ pub fn build_tile(
         if tile.z < config.min_zoom || tile.z > config.max_zoom {
             continue;
         }
-        let mut out = LayerWriter::new(&config.name, settings.extent);
-        match (&config.cluster, layer.clusters()) {
-            (Some(c), Some(index)) if tile.z < c.below_zoom => {
-                let features = clustered(layer, index, tile, &transform);
-                for f in &features {
-                    out.feature(f.id, &f.shape, f.properties.iter().map(|(k, v)| (*k, v)));
-                }
-                writer.add_layer(out);
-                continue;
+        if let (Some(c), Some(index)) = (&config.cluster, layer.clusters())
+            && tile.z < c.below_zoom
+        {
+            // Cluster features own their values: the layer is written while they live.
+            let features = clustered(layer, index, tile, &transform);
+            let mut out = LayerWriter::with_capacity(&config.name, settings.extent, features.len());
+            for f in &features {
+                out.feature(f.id, &f.shape, f.properties.iter().map(|(k, v)| (*k, v)));
             }
-            _ => {
-                let visible = Visibility::new(config.geometry, tile, settings);
-                // Ids beside the items, so sorting reads no feature.
-                let mut items: Vec<(u64, &IndexedFeature)> = layer
-                    .query_items(query_bounds)
-                    .filter(|item| visible.could_show(item.size()))
-                    .map(|item| (item.feature.id, item))
-                    .collect();
-                // R-tree order depends on insertion history; id order keeps tiles byte-stable.
-                items.sort_unstable_by_key(|(id, _)| *id);
-                out = LayerWriter::with_capacity(&config.name, settings.extent, items.len());
-                for (_, item) in items {
-                    let f: &Feature = &item.feature;
-                    let properties = config
-                        .attributes
-                        .iter()
-                        .zip(f.values.iter())
-                        .filter_map(|(k, v)| Some((k.as_str(), v.as_ref()?)));
-                    if let Geometry::Point(p) = &f.geometry {
-                        if let Some(at) = point_in_tile(p.0, &transform, rect) {
-                            out.point(f.id, at, properties);
-                        }
-                    } else if let Some(shape) = cut(&f.geometry, &transform, settings) {
-                        out.feature(f.id, &shape, properties);
-                    }
+            writer.add_layer(out);
+            continue;
+        }
+        let visible = Visibility::new(config.geometry, tile, settings);
+        // Ids beside the items, so sorting reads no feature.
+        let mut items: Vec<(u64, &IndexedFeature)> = layer
+            .query_items(query_bounds)
+            .filter(|item| visible.could_show(item.size()))
+            .map(|item| (item.feature.id, item))
+            .collect();
+        // R-tree order depends on insertion history; id order keeps tiles byte-stable.
+        items.sort_unstable_by_key(|(id, _)| *id);
+        let mut out = LayerWriter::with_capacity(&config.name, settings.extent, items.len());
+        for (_, item) in items {
+            let f: &Feature = &item.feature;
+            let properties = config
+                .attributes
+                .iter()
+                .zip(f.values.iter())
+                .filter_map(|(k, v)| Some((k.as_str(), v.as_ref()?)));
+            if let Geometry::Point(p) = &f.geometry {
+                if let Some(at) = point_in_tile(p.0, &transform, rect) {
+                    out.point(f.id, at, properties);
                 }
+            } else if let Some(shape) = cut(&f.geometry, &transform, settings) {
+                out.feature(f.id, &shape, properties);
             }
         }
         writer.add_layer(out);

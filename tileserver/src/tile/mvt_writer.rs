@@ -74,24 +74,31 @@ impl<'a> ValueKey<'a> {
     }
 
     /// The `Value` message (string 1, double 3, int 4, bool 7).
+    /// Written in place: its length is known beforehand, so no buffer per value.
     fn write(self, out: &mut Vec<u8>) {
-        let mut message = Vec::with_capacity(16);
+        let len = match self {
+            ValueKey::Str(s) => 1 + varint_len(s.len() as u64) + s.len(),
+            ValueKey::Float(_) => 1 + 8,
+            ValueKey::Int(i) => 1 + varint_len(i as u64),
+            ValueKey::Bool(_) => 2,
+        };
+        put_key(out, 4, LEN);
+        put_varint(out, len as u64);
         match self {
-            ValueKey::Str(s) => put_bytes(&mut message, 1, s.as_bytes()),
+            ValueKey::Str(s) => put_bytes(out, 1, s.as_bytes()),
             ValueKey::Float(bits) => {
-                put_key(&mut message, 3, FIXED64);
-                message.extend_from_slice(&bits.to_le_bytes());
+                put_key(out, 3, FIXED64);
+                out.extend_from_slice(&bits.to_le_bytes());
             }
             ValueKey::Int(i) => {
-                put_key(&mut message, 4, VARINT);
-                put_varint(&mut message, i as u64);
+                put_key(out, 4, VARINT);
+                put_varint(out, i as u64);
             }
             ValueKey::Bool(b) => {
-                put_key(&mut message, 7, VARINT);
-                put_varint(&mut message, u64::from(b));
+                put_key(out, 7, VARINT);
+                put_varint(out, u64::from(b));
             }
         }
-        put_bytes(out, 4, &message);
     }
 }
 
