@@ -3,11 +3,10 @@
 //! map, screenshots into `target/e2e-artifacts/`, pixel checks, the page's error hook.
 #![allow(dead_code)]
 
-use crate::support::{Server, get, repo_root};
+use crate::support::{Server, free_port, get, repo_root};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -24,14 +23,6 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 pub fn start_driver() -> Driver {

@@ -135,6 +135,15 @@ pub fn gdal_raster_mbtiles(dir: &Path) -> PathBuf {
     file
 }
 
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// A running server, killed when dropped. Its data store lives in a temporary folder of its own.
 pub struct Server {
     child: Child,

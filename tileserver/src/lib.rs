@@ -5,6 +5,7 @@ pub mod area_query;
 pub mod auth;
 pub mod base_map;
 pub mod cameras;
+pub mod change_follower;
 pub mod config;
 pub mod crs;
 pub mod http;

@@ -13,7 +13,7 @@ use tileserver::http::{AppState, ServerOptions, serve};
 use tileserver::layer::LayerRegistry;
 use tileserver::rate_limit::RateLimiter;
 use tileserver::reports::ReportService;
-use tileserver::store::{Role, Store};
+use tileserver::store::{Role, Store, StoreLocation};
 use tileserver::tile_cache::TileCache;
 use tracing_subscriber::EnvFilter;
 
@@ -49,6 +49,14 @@ enum Command {
     /// Staff accounts (operators, planners, administrators) and integration tokens.
     #[command(subcommand)]
     User(UserCommand),
+    /// Creates or upgrades the schema of a PostgreSQL/PostGIS store (PostGIS extension, tables,
+    /// GiST index), then exits. Run it once before the first `serve --store postgres://…`, and
+    /// after each CityGIS upgrade; servers refuse a database whose schema is not current. (A
+    /// SQLite store is upgraded by the server itself.)
+    Migrate {
+        #[command(flatten)]
+        data: DataDirArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -109,9 +117,28 @@ struct ImportArgs {
 
 #[derive(Args)]
 struct DataDirArg {
-    /// Folder of the data store (SQLite file, report photos).
+    /// Folder of the embedded data store (SQLite file, report photos).
     #[arg(long, default_value = "var", env = "CITYGIS_DATA_DIR")]
     data_dir: PathBuf,
+    /// The shared store instead: a PostgreSQL/PostGIS URL such as
+    /// postgres://citygis:secret@db.example/citygis (or a folder, like --data-dir).
+    #[arg(long, env = "CITYGIS_STORE")]
+    store: Option<String>,
+}
+
+impl DataDirArg {
+    fn location(&self) -> StoreLocation {
+        match &self.store {
+            Some(store) => StoreLocation::parse(store),
+            None => StoreLocation::Sqlite(self.data_dir.clone()),
+        }
+    }
+
+    /// Opens the store (a SQLite file is created or upgraded; PostgreSQL must be migrated).
+    fn open(&self) -> anyhow::Result<Arc<Store>> {
+        let location = self.location();
+        Store::open(&location, false).with_context(|| format!("cannot open the store {location}"))
+    }
 }
 
 #[derive(Args)]
@@ -218,6 +245,13 @@ fn run_cli() -> anyhow::Result<()> {
         Command::Serve(args) => run(args),
         Command::Import(args) => import(args),
         Command::User(command) => user(command),
+        Command::Migrate { data } => {
+            let location = data.location();
+            let store = Store::open(&location, true)
+                .with_context(|| format!("cannot migrate the store {location}"))?;
+            println!("{} is up to date", store.describe());
+            Ok(())
+        }
     }
 }
 
@@ -318,7 +352,7 @@ fn import(args: ImportArgs) -> anyhow::Result<()> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     std::io::Write::write_all(&mut gz, imported.geojson.as_bytes())?;
     let gzip = gz.finish()?;
-    let store = Store::open(&args.data.data_dir)?;
+    let store = args.data.open()?;
     let previous = store
         .active_layer_versions()?
         .into_iter()
@@ -385,14 +419,14 @@ fn user(command: UserCommand) -> anyhow::Result<()> {
             if password.chars().count() < 10 {
                 anyhow::bail!("the password must have at least 10 characters");
             }
-            let store = Store::open(&data.data_dir)?;
+            let store = data.open()?;
             let hash = tileserver::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
             let user = store.create_user(&username, &hash, role)?;
             println!(
                 "added {} ({}) to {}",
                 user.username,
                 user.role,
-                store.path().display()
+                store.describe()
             );
             Ok(())
         }
@@ -401,7 +435,7 @@ fn user(command: UserCommand) -> anyhow::Result<()> {
             label,
             data,
         } => {
-            let store = Store::open(&data.data_dir)?;
+            let store = data.open()?;
             let (user, _) = store
                 .user_with_password(&username)?
                 .with_context(|| format!("no user {username:?}"))?;
@@ -413,23 +447,27 @@ fn user(command: UserCommand) -> anyhow::Result<()> {
     }
 }
 
-#[actix_web::main]
-async fn run(args: ServeArgs) -> anyhow::Result<()> {
+/// Loads everything (the store's client is synchronous, so this happens before the HTTP
+/// runtime starts), then serves.
+fn run(args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let mut config = load_config(&args.config.config)?;
     if let (Some(limit), Some(reports)) = (args.report_rate_limit, config.reports.as_mut()) {
         reports.rate_limit_per_client = limit;
     }
-    let store = Arc::new(Store::open(&args.data.data_dir)?);
-    tracing::info!(file = %store.path().display(), "data store open");
+    let store = args.data.open()?;
+    tracing::info!(store = %store.describe(), "data store open");
+    // Changes written after this point are applied by the change follower; everything before
+    // it is in what is loaded next.
+    let caught_up_to = store.latest_change()?;
     // The file layers and the report layer (from the store) are independent: load both at once.
     let (layers, report_features, served_versions) =
         std::thread::scope(|scope| -> anyhow::Result<_> {
             let from_store = config
                 .reports
                 .as_ref()
-                .map(|_| scope.spawn(|| ReportService::load_layer_features(&config, &store)));
-            let imported = tileserver::layer_versions::served_features(&config, &store)?;
+                .map(|_| scope.spawn(|| ReportService::load_layer_features(&config, &*store)));
+            let imported = tileserver::layer_versions::served_features(&config, &*store)?;
             let served: std::collections::HashMap<String, u64> =
                 imported.iter().map(|(n, (v, _))| (n.clone(), *v)).collect();
             let layers = LayerRegistry::load_with(
@@ -464,7 +502,6 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
             &config,
             Arc::clone(&store),
             &layers,
-            &args.data.data_dir,
             features,
         )?)),
         None => None,
@@ -489,6 +526,12 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         events,
     ));
     layer_versions.watch(std::time::Duration::from_secs(1));
+    tileserver::change_follower::ChangeFollower::new(
+        Arc::clone(&store),
+        reports.clone(),
+        cameras.clone(),
+    )
+    .start(caught_up_to, std::time::Duration::from_secs(1));
     let readers = std::thread::available_parallelism().map_or(2, usize::from);
     let base_map = BaseMap::open(&config, readers)?;
     if let Some(base_map) = &base_map {
@@ -504,9 +547,6 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
             cors_origins,
             public_url: args.public_url,
             www_dir,
-            photos_dir: reports
-                .as_ref()
-                .map(|_| args.data.data_dir.join(tileserver::reports::PHOTOS_DIR)),
         },
         store: Some(store),
         reports,
@@ -515,10 +555,11 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         login_limit: RateLimiter::new(10, std::time::Duration::from_secs(60)),
     };
     let city = state.config.city.name.clone();
-    serve(state, args.bind, |addr| {
-        tracing::info!(%addr, ms = started.elapsed().as_millis() as u64, "listening");
-        println!("CityGIS ({city}) đang chạy tại / is running at http://{addr}/");
-    })
-    .await
-    .with_context(|| format!("cannot serve on {}", args.bind))
+    let bind = args.bind;
+    actix_web::rt::System::new()
+        .block_on(serve(state, bind, |addr| {
+            tracing::info!(%addr, ms = started.elapsed().as_millis() as u64, "listening");
+            println!("CityGIS ({city}) đang chạy tại / is running at http://{addr}/");
+        }))
+        .with_context(|| format!("cannot serve on {bind}"))
 }

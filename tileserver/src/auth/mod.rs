@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn passwords_and_sessions() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = crate::store::SqliteStore::open(dir.path()).unwrap();
         let hash = hash_password("mật khẩu đủ dài").unwrap();
         assert!(hash.starts_with("$argon2id$"));
         let user = store.create_user("lan", &hash, Role::Operator).unwrap();

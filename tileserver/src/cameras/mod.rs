@@ -113,6 +113,27 @@ impl CameraService {
         Ok(summary)
     }
 
+    /// Applies the stored statuses of `ids` (reported through another server) and publishes
+    /// those that change the layer.
+    pub fn refresh_from_store(&self, ids: &[u64]) -> Result<(), CameraError> {
+        let rows: Vec<CameraStatusRow> = self
+            .store
+            .camera_statuses()?
+            .into_iter()
+            .filter(|r| ids.contains(&r.camera_id))
+            .collect();
+        let changed = self.apply(&rows);
+        if !changed.is_empty() {
+            let cameras: Vec<Json> = changed
+                .iter()
+                .map(|r| json!({ "id": r.camera_id, "status": r.status, "since": self.local(r.since) }))
+                .collect();
+            self.events
+                .publish("camera.status", json!({ "cameras": cameras }));
+        }
+        Ok(())
+    }
+
     fn local(&self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.tz)
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
@@ -124,14 +145,16 @@ impl CameraService {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Writes statuses into the camera layer (one version bump per camera changed).
-    fn apply(&self, rows: &[CameraStatusRow]) {
+    /// Writes statuses into the camera layer (one version bump per camera changed); returns
+    /// the rows that changed it.
+    fn apply<'a>(&self, rows: &'a [CameraStatusRow]) -> Vec<&'a CameraStatusRow> {
         let mut layer = self
             .layer
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let status_index = layer.attribute_index("status");
         let since_index = layer.attribute_index("status_since");
+        let mut changed = Vec::new();
         for row in rows {
             let Some(old) = layer.feature(row.camera_id) else {
                 continue;
@@ -145,7 +168,9 @@ impl CameraService {
             }
             if feature != **old {
                 layer.upsert(feature);
+                changed.push(row);
             }
         }
+        changed
     }
 }

@@ -33,7 +33,7 @@ pub async fn principal(
         return Ok(None);
     }
     Ok(
-        web::block(move || auth::authenticate(&store, session.as_deref(), bearer.as_deref()))
+        web::block(move || auth::authenticate(&*store, session.as_deref(), bearer.as_deref()))
             .await??,
     )
 }
@@ -65,7 +65,7 @@ pub async fn login(
     state.login_limit.check(ip).map_err(ApiError::too_many)?;
     let store = state.store.clone().ok_or_else(ApiError::unauthorized)?;
     let Credentials { username, password } = body.into_inner();
-    let signed = web::block(move || auth::sign_in(&store, &username, &password)).await??;
+    let signed = web::block(move || auth::sign_in(&*store, &username, &password)).await??;
     let Some((user, token)) = signed else {
         return Err(ApiError::with_status(
             actix_web::http::StatusCode::UNAUTHORIZED,

@@ -120,6 +120,10 @@ impl ResponseError for ApiError {
     }
 }
 
+/// What a client is told when the database cannot be reached (503, `Retry-After: 5`): nothing
+/// of its request was stored, so sending it again is safe.
+pub const STORE_UNAVAILABLE: &str = "Cơ sở dữ liệu tạm thời không kết nối được; yêu cầu CHƯA được lưu, vui lòng gửi lại sau ít phút (the database is unreachable; nothing was stored, please send again in a few minutes)";
+
 impl From<crate::reports::ReportError> for ApiError {
     fn from(e: crate::reports::ReportError) -> Self {
         use crate::reports::ReportError as E;
@@ -129,16 +133,16 @@ impl From<crate::reports::ReportError> for ApiError {
                 ApiError::with_status(StatusCode::PAYLOAD_TOO_LARGE, &error.field, error.message)
             }
             E::NotFound => ApiError::not_found("id", "Không tìm thấy phản ánh (no such report)"),
+            E::Store(crate::store::StoreError::Unavailable(reason)) => {
+                tracing::warn!(%reason, "the database is unavailable");
+                let mut e = ApiError::unavailable(STORE_UNAVAILABLE);
+                e.retry_after = Some(5);
+                e
+            }
             E::Store(err) => {
                 tracing::error!(error = %err, "store failure");
                 ApiError::unavailable(
                     "Hệ thống lưu trữ tạm thời không sẵn sàng, chưa có gì được lưu; vui lòng thử lại (the store is unavailable; nothing was saved, please retry)",
-                )
-            }
-            E::PhotoFile(err) => {
-                tracing::error!(error = %err, "photo write failure");
-                ApiError::unavailable(
-                    "Không lưu được ảnh, chưa có gì được lưu; vui lòng thử lại (cannot store photos; nothing was saved)",
                 )
             }
             E::Seed(_) | E::Config(_) => ApiError::internal(e.to_string()),

@@ -12,6 +12,7 @@ mod metadata;
 pub mod negotiate;
 mod ogc;
 mod open311;
+mod photos;
 mod places;
 mod reports;
 mod request_body;
@@ -47,8 +48,6 @@ pub struct ServerOptions {
     pub public_url: Option<String>,
     /// Folder of static files served at `/`, if any.
     pub www_dir: Option<PathBuf>,
-    /// Folder of report photos, served at `/photos/`.
-    pub photos_dir: Option<PathBuf>,
 }
 
 /// Everything the handlers share.
@@ -170,16 +169,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, options: &ServerOptions) {
             web::resource("/open311/v2/requests/{id}.{format}")
                 .route(get_or_head().to(open311::get_request)),
         );
-    if let Some(dir) = &options.photos_dir {
-        cfg.service(
-            web::scope("/photos")
-                .wrap(
-                    middleware::DefaultHeaders::new()
-                        .add(("Cache-Control", "public, max-age=31536000, immutable")),
-                )
-                .service(actix_files::Files::new("", dir)),
-        );
-    }
+    cfg.service(web::resource("/photos/{name}").route(get_or_head().to(photos::photo)));
     if let Some(dir) = &options.www_dir {
         // The wall display is a view of the same single-page app.
         let index = dir.join("index.html");

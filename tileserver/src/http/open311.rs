@@ -338,7 +338,7 @@ pub async fn post_request(
     };
     let worker = Arc::clone(&service);
     let code = blocking(format, move || -> Result<Option<String>, ReportError> {
-        let Some(principal) = auth::authenticate(&store, None, Some(&key))? else {
+        let Some(principal) = auth::authenticate(&*store, None, Some(&key))? else {
             return Ok(None);
         };
         let label = principal.token_label.unwrap_or(principal.user.username);

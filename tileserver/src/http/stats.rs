@@ -27,7 +27,7 @@ pub async fn stats(
         .map_err(ApiError::invalid)?;
     let worker = state.clone();
     let doc = web::block(move || {
-        crate::stats::city_stats(&worker.config, &store, &worker.layers, range, now)
+        crate::stats::city_stats(&worker.config, &*store, &worker.layers, range, now)
     })
     .await??;
     Ok(HttpResponse::Ok()

@@ -24,9 +24,20 @@ fn resolve(state: &AppState, list: &str) -> Result<Vec<Arc<RwLock<Layer>>>, ApiE
     })
 }
 
-/// TileJSON 3.0.0 for a comma-separated list of layers.
-///
-/// 200 with the document; 404 for an unknown layer; 400 for an empty or repeated name.
+/// The layers of `list`; a stored version (which may read the store) is resolved on the
+/// blocking pool, never on the async worker.
+async fn resolve_off_worker(
+    state: &web::Data<AppState>,
+    list: String,
+) -> Result<Vec<Arc<RwLock<Layer>>>, ApiError> {
+    if list.contains('@') {
+        let state = state.clone();
+        web::block(move || resolve(&state, &list)).await?
+    } else {
+        resolve(state, &list)
+    }
+}
+
 /// One layer at a stored version, `planning@2`: for comparing versions side by side. May read
 /// the store, so call it off the async workers.
 fn resolve_versions(state: &AppState, list: &str) -> Result<Vec<Arc<RwLock<Layer>>>, ApiError> {
@@ -48,12 +59,15 @@ fn resolve_versions(state: &AppState, list: &str) -> Result<Vec<Arc<RwLock<Layer
     Ok(vec![versions.compare_layer(name, version)?])
 }
 
+/// TileJSON 3.0.0 for a comma-separated list of layers.
+///
+/// 200 with the document; 404 for an unknown layer; 400 for an empty or repeated name.
 pub async fn tilejson(
     state: web::Data<AppState>,
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let layers = resolve(&state, &path)?;
+    let layers = resolve_off_worker(&state, path.into_inner()).await?;
     let guards: Vec<_> = layers
         .iter()
         .map(|l| l.read().unwrap_or_else(std::sync::PoisonError::into_inner))
@@ -111,12 +125,7 @@ pub async fn tile(
 ) -> Result<HttpResponse, ApiError> {
     let (list, z, x, y) = path.into_inner();
     let tile = parse_tile_id(&z, &x, &y)?;
-    let layers = if list.contains('@') {
-        let state_ref = state.clone();
-        web::block(move || resolve(&state_ref, &list)).await??
-    } else {
-        resolve(&state, &list)?
-    };
+    let layers = resolve_off_worker(&state, list).await?;
 
     let state_ref = state.clone();
     let content = web::block(move || state_ref.tiles.get(&layers, tile))

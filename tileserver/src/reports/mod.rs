@@ -16,6 +16,6 @@ pub use events::{Event, EventHub};
 pub use new_report::{NewReportInput, ValidNewReport, validate};
 pub use photos::PhotoError;
 pub use report::{Contact, HistoryEntry, Photo, Report, ReportPoint, local_time};
-pub use service::{Filing, PHOTOS_DIR, ReportError, ReportService};
+pub use service::{Filing, ReportError, ReportService};
 pub use staff_change::StaffChangeInput;
 pub use status::Status;

@@ -20,8 +20,6 @@ use crate::validation::{FieldError, Problems};
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use rand::RngCore;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -45,8 +43,6 @@ pub enum ReportError {
     NotFound,
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("cannot store a photo: {0}")]
-    PhotoFile(std::io::Error),
     #[error("cannot seed reports: {0}")]
     Seed(#[from] LoadError),
     #[error("configuration: {0}")]
@@ -62,7 +58,6 @@ pub struct ReportService {
     code_prefix: String,
     layer: Arc<RwLock<Layer>>,
     wards: Option<Arc<RwLock<Layer>>>,
-    photos_dir: PathBuf,
     /// Report created/updated events for `/api/events` (camera status events go here too).
     pub events: Arc<EventHub>,
     /// Per-client limit on filing.
@@ -104,9 +99,6 @@ fn report_feature(
     }
 }
 
-/// Subfolder of the data folder holding photos.
-pub const PHOTOS_DIR: &str = "photos";
-
 impl ReportService {
     /// Sets the service up with the report layer's features from [`Self::load_layer_features`]
     /// (loaded beforehand, in parallel with the other layers).
@@ -114,7 +106,6 @@ impl ReportService {
         city: &CityConfig,
         store: Arc<Store>,
         layers: &LayerRegistry,
-        data_dir: &Path,
         features: Vec<Feature>,
     ) -> Result<Self, ReportError> {
         let config = city
@@ -131,8 +122,6 @@ impl ReportService {
             .as_deref()
             .and_then(|w| layers.get(w))
             .cloned();
-        let photos_dir = data_dir.join(PHOTOS_DIR);
-        std::fs::create_dir_all(&photos_dir).map_err(ReportError::PhotoFile)?;
         let service = Self {
             filing_limit: RateLimiter::new(
                 config.rate_limit_per_client,
@@ -144,7 +133,6 @@ impl ReportService {
             code_prefix: city.city.code_prefix.clone(),
             layer,
             wards,
-            photos_dir,
             events: Arc::new(EventHub::new(1000)),
             config,
         };
@@ -179,7 +167,7 @@ impl ReportService {
         }
         let started = std::time::Instant::now();
         let (tz, mut strings, mut features) = (city.timezone(), Interner::default(), Vec::new());
-        store.visit_report_points(|r| {
+        store.visit_report_points(&mut |r| {
             features.push(report_feature(&r, &layer.attributes, tz, &mut strings))
         })?;
         let ms = started.elapsed().as_millis() as u64;
@@ -248,7 +236,7 @@ impl ReportService {
                 }),
                 Err(e) => {
                     self.remove_photos(&photos);
-                    return Err(ReportError::PhotoFile(e));
+                    return Err(e.into());
                 }
             }
         }
@@ -390,6 +378,35 @@ impl ReportService {
         Ok(report)
     }
 
+    /// Brings the map and the event stream up to date with a report another server filed or
+    /// changed (from the store's change feed).
+    pub fn refresh_from_store(&self, id: i64, created: bool) -> Result<(), ReportError> {
+        match self.store.report(id)? {
+            Some(report) if !report.hidden => {
+                self.show(&report);
+                let event = if created {
+                    "report.created"
+                } else {
+                    "report.updated"
+                };
+                self.events
+                    .publish(event, report.public_feature(self.tz, None));
+            }
+            _ => {
+                let removed = self
+                    .layer
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .remove(id as u64);
+                if removed.is_some() {
+                    self.events
+                        .publish("report.removed", serde_json::json!({ "id": id }));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn check_change(
         &self,
         current: &Report,
@@ -526,26 +543,24 @@ impl ReportService {
             .map(|name| name.to_string())
     }
 
-    /// Writes a photo durably under a random name; returns the name.
-    fn write_photo(&self, jpeg: &[u8]) -> std::io::Result<String> {
+    /// Stores a photo durably under a random name; returns the name.
+    fn write_photo(&self, jpeg: &[u8]) -> Result<String, StoreError> {
         let mut bytes = [0u8; 12];
         rand::rng().fill_bytes(&mut bytes);
         let name = format!(
             "{}.jpg",
             bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
-        let tmp = self.photos_dir.join(format!(".{name}.tmp"));
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(jpeg)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, self.photos_dir.join(&name))?;
-        std::fs::File::open(&self.photos_dir)?.sync_all()?;
+        self.store.put_photo(&name, jpeg)?;
         Ok(name)
     }
 
+    /// Removes the photos of a report that could not be stored.
     fn remove_photos(&self, photos: &[Photo]) {
         for p in photos {
-            let _ = std::fs::remove_file(self.photos_dir.join(&p.file));
+            if let Err(e) = self.store.delete_photo(&p.file) {
+                tracing::warn!(photo = %p.file, error = %e, "cannot remove an unused photo");
+            }
         }
     }
 }

@@ -100,4 +100,14 @@ pub const MIGRATIONS: &[&str] = &[
         switched_by TEXT NOT NULL
     );
     "#,
+    // 4: the change feed other processes on the same store follow.
+    r#"
+    CREATE TABLE changes (
+        seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind   TEXT NOT NULL,
+        key    INTEGER NOT NULL,
+        origin TEXT NOT NULL,
+        at     TEXT NOT NULL
+    );
+    "#,
 ];
