@@ -8,9 +8,8 @@ mod support;
 use geozero::mvt::{Message, Tile};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
-use std::sync::mpsc;
 use std::time::Duration;
-use support::{Server, get, multipart, post_json, send, tile_of};
+use support::{Server, get, listen_events, multipart, post_json, send, tile_of};
 
 const LON: f64 = 106.9012;
 const LAT: f64 = 11.5318;
@@ -44,39 +43,10 @@ fn report_layer(server: &Server) -> (u64, u64) {
     )
 }
 
-/// Reads `/api/events` in a thread; sends each event's (kind, data) on the channel.
-fn listen(server: &Server) -> mpsc::Receiver<(String, Value)> {
-    let (tx, rx) = mpsc::channel();
-    let (ready_tx, ready_rx) = mpsc::channel();
-    let url = server.url("/api/events");
-    std::thread::spawn(move || {
-        let res = support::agent().get(&url).call().unwrap();
-        let mut kind = String::new();
-        for line in BufReader::new(res.into_body().into_reader()).lines() {
-            let Ok(line) = line else { return };
-            if line.starts_with(": connected") {
-                let _ = ready_tx.send(());
-            } else if let Some(k) = line.strip_prefix("event: ") {
-                kind = k.to_owned();
-            } else if let Some(d) = line.strip_prefix("data: ")
-                && tx
-                    .send((kind.clone(), serde_json::from_str(d).unwrap()))
-                    .is_err()
-            {
-                return;
-            }
-        }
-    });
-    ready_rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("event stream connected");
-    rx
-}
-
 #[test]
 fn a_filed_report_is_everywhere_within_a_second() {
     let server = Server::start(&[]);
-    let events = listen(&server);
+    let events = listen_events(&server);
     let (count_before, version_before) = report_layer(&server);
 
     let reply = post_json(

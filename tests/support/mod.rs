@@ -149,6 +149,8 @@ pub struct Server {
     child: Child,
     pub base: String,
     pub data_dir: tempfile::TempDir,
+    /// The `--store` it was given (a PostgreSQL URL), if any.
+    pub store: Option<String>,
 }
 
 impl Server {
@@ -200,10 +202,16 @@ impl Server {
                 break line[at..].trim_end_matches('/').to_owned();
             }
         };
+        let store = extra
+            .iter()
+            .position(|a| *a == "--store")
+            .and_then(|i| extra.get(i + 1))
+            .map(|s| s.to_string());
         Self {
             child,
             base,
             data_dir,
+            store,
         }
     }
 
@@ -356,7 +364,7 @@ pub fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-/// Adds a staff user with `tileserver user add` on the server's data folder.
+/// Adds a staff user with `tileserver user add` on the server's store.
 pub fn add_staff_user(server: &Server, username: &str, role: &str, password: &str) {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_tileserver"))
@@ -370,6 +378,7 @@ pub fn add_staff_user(server: &Server, username: &str, role: &str, password: &st
             "--data-dir",
         ])
         .arg(server.data_dir.path())
+        .args(server.store.iter().flat_map(|s| ["--store", s]))
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -446,4 +455,33 @@ pub fn demo_camera(n: usize) -> (u64, f64, f64) {
         f["geometry"]["coordinates"][0].as_f64().unwrap(),
         f["geometry"]["coordinates"][1].as_f64().unwrap(),
     )
+}
+
+/// Reads `/api/events` in a thread; sends each event's (kind, data) on the channel.
+pub fn listen_events(server: &Server) -> std::sync::mpsc::Receiver<(String, serde_json::Value)> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let url = server.url("/api/events");
+    std::thread::spawn(move || {
+        let res = agent().get(&url).call().unwrap();
+        let mut kind = String::new();
+        for line in BufReader::new(res.into_body().into_reader()).lines() {
+            let Ok(line) = line else { return };
+            if line.starts_with(": connected") {
+                let _ = ready_tx.send(());
+            } else if let Some(k) = line.strip_prefix("event: ") {
+                kind = k.to_owned();
+            } else if let Some(d) = line.strip_prefix("data: ")
+                && tx
+                    .send((kind.clone(), serde_json::from_str(d).unwrap()))
+                    .is_err()
+            {
+                return;
+            }
+        }
+    });
+    ready_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("event stream connected");
+    rx
 }

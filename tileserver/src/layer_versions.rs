@@ -267,10 +267,21 @@ impl LayerVersions {
         std::thread::Builder::new()
             .name("layer-versions".into())
             .spawn(move || {
+                // One line per outage of the store, not one per second.
+                let mut failing = false;
                 loop {
                     std::thread::sleep(interval);
-                    if let Err(e) = versions.refresh() {
-                        tracing::error!(error = %e, "cannot switch a layer version");
+                    match versions.refresh() {
+                        Ok(_) if failing => {
+                            tracing::info!("layer versions can be read again");
+                            failing = false;
+                        }
+                        Ok(_) => {}
+                        Err(e) if !failing => {
+                            tracing::error!(error = %e, "cannot switch a layer version");
+                            failing = true;
+                        }
+                        Err(_) => {}
                     }
                 }
             })

@@ -8,7 +8,7 @@ use std::process::Command;
 const STYLE_SPEC: &str = "@maplibre/maplibre-gl-style-spec@26.6.0";
 
 /// (command that must run, Debian package that provides it, what needs it)
-const TOOLS: [(&str, &str, &str); 3] = [
+const TOOLS: [(&str, &str, &str); 4] = [
     (
         "ogrinfo",
         "gdal-bin",
@@ -24,13 +24,40 @@ const TOOLS: [(&str, &str, &str); 3] = [
         "chromium-driver",
         "the end-to-end tests drive Chromium through WebDriver",
     ),
+    (
+        POSTGIS,
+        "postgresql-15-postgis-3",
+        "the shared-store tests run their own PostgreSQL/PostGIS cluster on loopback",
+    ),
 ];
 
+/// Stands for "a PostgreSQL server with the PostGIS extension", which has no command of its own
+/// on the PATH.
+const POSTGIS: &str = "postgis";
+
 fn present(command: &str) -> bool {
+    if command == POSTGIS {
+        return postgis_present();
+    }
     Command::new(command)
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success())
+}
+
+/// A server (`/usr/lib/postgresql/N/bin/initdb`) and PostGIS for the same version N.
+fn postgis_present() -> bool {
+    let Ok(versions) = std::fs::read_dir("/usr/lib/postgresql") else {
+        return false;
+    };
+    versions.filter_map(Result::ok).any(|v| {
+        let version = v.file_name();
+        v.path().join("bin/initdb").is_file()
+            && Path::new("/usr/share/postgresql")
+                .join(&version)
+                .join("extension/postgis.control")
+                .is_file()
+    }) && present("psql")
 }
 
 fn is_root() -> bool {

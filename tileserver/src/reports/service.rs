@@ -161,8 +161,16 @@ impl ReportService {
         if store.report_count()? == 0 {
             let seed = city.layer_file(layer);
             if seed.is_file() {
-                let n = store.insert_reports(&read_seed_file(&seed)?)?;
-                tracing::info!(reports = n, file = %seed.display(), "seeded the empty store");
+                match store.insert_reports(&read_seed_file(&seed)?) {
+                    Ok(n) => {
+                        tracing::info!(reports = n, file = %seed.display(), "seeded the empty store")
+                    }
+                    // Another server sharing the store seeded it at the same moment.
+                    Err(StoreError::Conflict(_)) if store.report_count()? > 0 => {
+                        tracing::info!("the store was seeded by another server")
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
         }
         let started = std::time::Instant::now();
