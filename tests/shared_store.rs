@@ -1,13 +1,14 @@
 //! Several tile servers on one PostgreSQL/PostGIS database (a private cluster on loopback): the
 //! schema comes from `tileserver migrate`; a report filed or changed through one server is in
-//! the others' tiles and event streams within a second, its photos served by all; a server that
-//! was down catches up when it starts; and while the database is stopped, filing answers 503
-//! with the documented message, tiles still serve from memory, and once it is back every
-//! acknowledged report is there exactly once.
+//! the others' tiles and event streams within a second, its photos are served by all, a camera
+//! status reported to one shows on all, a planning import into the database switches every
+//! server; a server that was down catches up when it starts; and while the database is stopped,
+//! filing answers 503 with the documented message, tiles still serve from memory, and once it
+//! is back every acknowledged report is there exactly once.
 
+mod support;
 #[path = "support/postgres.rs"]
 mod postgres;
-mod support;
 
 use postgres::PgCluster;
 use serde_json::{Value, json};
@@ -201,6 +202,58 @@ fn servers_on_one_database_show_the_same_reports() {
     });
     assert!(removed.is_some(), "B announces the removal");
     assert!(tile_feature(&report_tile(&b), "reports", id).is_none());
+
+    // A camera reported offline through A is offline in B's tile and stream.
+    let (camera, camera_lon, camera_lat) = support::demo_camera(0);
+    let batch = json!({"updates": [{"id": camera, "status": "offline", "at": "2026-11-22T07:30:00+07:00"}]});
+    let reply = post_json(
+        &a.url("/api/cameras/status"),
+        &batch,
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let announced = within(Duration::from_secs(5), || {
+        events_b
+            .try_iter()
+            .any(|(kind, data)| kind == "camera.status" && data["cameras"][0]["id"] == camera)
+    });
+    assert!(announced.is_some(), "B announces the camera's status");
+    let (z, x, y) = tile_of(camera_lon, camera_lat, 17);
+    let tile = get(&b.url(&format!("/tiles/cameras/{z}/{x}/{y}")), &[]);
+    assert_eq!(
+        tile_feature(&tile.body, "cameras", camera).unwrap()["status"],
+        "offline"
+    );
+
+    // A planning version imported into the database is served by both servers.
+    let imported = tileserver(&[
+        "import",
+        "data/planning.geojson",
+        "--layer",
+        "planning",
+        "--store",
+        &url,
+    ]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    for server in [&a, &b] {
+        let served = within(Duration::from_secs(5), || {
+            get(&server.url("/api/layers/planning/versions"), &[]).json()["served"] == 1
+        });
+        assert!(
+            served.is_some(),
+            "{} serves planning version 1",
+            server.base
+        );
+    }
 
     // B is down while A takes a report; B catches up when it starts again.
     let b_dir = b.kill();

@@ -1,5 +1,7 @@
-//! Encoded tiles kept in memory within a byte budget, keyed by the versions of the layers they
-//! were built from: a change to a layer changes the key, so a stale tile is never served.
+//! Encoded tiles kept in memory within a byte budget. Each remembers the versions of the layers
+//! it was built from; when a layer has changed since, the tile is kept only if the layer's edit
+//! log shows no edit in the tile's area (buffer included), so a report filed in one street
+//! rebuilds the tiles around it, not every tile of the layer, and a stale tile is never served.
 
 use crate::config::TileSettings;
 use crate::layer::Layer;
@@ -64,13 +66,20 @@ pub enum TileContent {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct TileKey {
-    layers: Vec<(String, u64)>,
+    layers: Vec<String>,
     tile: TileId,
+}
+
+/// A cached tile and the versions of its layers when it was built (or last found untouched).
+#[derive(Debug, Clone)]
+struct CachedTile {
+    versions: Arc<[u64]>,
+    content: TileContent,
 }
 
 /// Builds tiles on demand and remembers them.
 pub struct TileCache {
-    cache: Cache<TileKey, TileContent>,
+    cache: Cache<TileKey, CachedTile>,
     settings: TileSettings,
 }
 
@@ -79,11 +88,11 @@ impl TileCache {
     pub fn new(settings: TileSettings, budget_bytes: u64) -> Self {
         let cache = Cache::builder()
             .max_capacity(budget_bytes)
-            .weigher(|key: &TileKey, value: &TileContent| {
-                let names: usize = key.layers.iter().map(|(n, _)| n.len() + 8).sum();
+            .weigher(|key: &TileKey, value: &CachedTile| {
+                let names: usize = key.layers.iter().map(|n| n.len() + 8).sum();
                 // The gzip is made later, on demand: counted as half the raw size, about what
                 // it takes for vector tiles.
-                let body = match value {
+                let body = match &value.content {
                     TileContent::Empty => 0,
                     TileContent::Tile(t) => t.raw.len() + t.raw.len() / 2,
                 };
@@ -94,8 +103,9 @@ impl TileCache {
     }
 
     /// The tile for `layers` at `tile`, from the cache or freshly built. The layers are read
-    /// under their locks for the whole build, so the tile matches the versions it is keyed by.
-    /// A failed build is shared by every request that waited for it, hence the `Arc`.
+    /// under their locks for the whole call, so no edit happens in between: a cached tile is
+    /// served when no layer changed in its area since it was built. A failed build is shared by
+    /// every request that waited for it, hence the `Arc`.
     pub fn get(
         &self,
         layers: &[Arc<RwLock<Layer>>],
@@ -105,22 +115,50 @@ impl TileCache {
             .iter()
             .map(|l| l.read().unwrap_or_else(std::sync::PoisonError::into_inner))
             .collect();
+        let versions: Arc<[u64]> = guards.iter().map(|g| g.version()).collect();
         let key = TileKey {
-            layers: guards
-                .iter()
-                .map(|g| (g.name().to_owned(), g.version()))
-                .collect(),
+            layers: guards.iter().map(|g| g.name().to_owned()).collect(),
             tile,
         };
-        // Concurrent misses for the same key wait for one build instead of each building.
-        self.cache
-            .try_get_with(key, || -> Result<TileContent, TileError> {
+        if let Some(cached) = self.cache.get(&key) {
+            if cached.versions == versions {
+                return Ok(cached.content);
+            }
+            let area = self.area(tile);
+            let touched = guards
+                .iter()
+                .zip(cached.versions.iter())
+                .any(|(layer, built_at)| layer.touched_since(*built_at, &area));
+            if !touched {
+                let content = cached.content.clone();
+                self.cache.insert(key, CachedTile { versions, content });
+                return Ok(cached.content);
+            }
+            self.cache.invalidate(&key);
+        }
+        // Concurrent misses for the same key wait for one build instead of each building. While
+        // the read locks are held, whatever another request put there is of these versions.
+        let built = self
+            .cache
+            .try_get_with(key, || -> Result<CachedTile, TileError> {
                 let refs: Vec<&Layer> = guards.iter().map(|g| &**g).collect();
-                Ok(match build_tile(&refs, tile, &self.settings)? {
+                let content = match build_tile(&refs, tile, &self.settings)? {
                     None => TileContent::Empty,
                     Some(raw) => TileContent::Tile(Arc::new(EncodedTile::new(raw))),
+                };
+                Ok(CachedTile {
+                    versions: Arc::clone(&versions),
+                    content,
                 })
-            })
+            })?;
+        Ok(built.content)
+    }
+
+    /// What a tile's content depends on: the tile and its buffer, as the builder queries it.
+    fn area(&self, tile: TileId) -> crate::tile::MercatorBounds {
+        let buffer =
+            tile.span() * f64::from(self.settings.buffer) / f64::from(self.settings.extent);
+        tile.bounds().expanded(buffer)
     }
 }
 
@@ -171,6 +209,50 @@ mod tests {
             cache.get(&layers, tile).unwrap(),
             TileContent::Empty
         ));
+    }
+
+    #[test]
+    fn an_edit_rebuilds_only_the_tiles_around_it() {
+        let layers = vec![layer()];
+        let cache = TileCache::new(TileSettings::default(), 1 << 20);
+        let (x, y) = to_mercator(106.9, 11.535);
+        let tile = TileId::containing(16, x, y);
+        let tile_of = |cache: &TileCache| match cache.get(&layers, tile).unwrap() {
+            TileContent::Tile(t) => t,
+            TileContent::Empty => panic!("tile expected"),
+        };
+        let first = tile_of(&cache);
+        let point = |id, lon, lat| {
+            let (x, y) = to_mercator(lon, lat);
+            Feature {
+                id,
+                geometry: geo::Point::new(x, y).into(),
+                values: Box::new([]),
+            }
+        };
+        // A point added a few kilometres away: the z16 tile stays as it was.
+        layers[0].write().unwrap().upsert(point(2, 106.95, 11.56));
+        let kept = tile_of(&cache);
+        assert!(
+            Arc::ptr_eq(&first, &kept),
+            "an edit elsewhere keeps the tile"
+        );
+        // Moving that point into the tile's buffer (just past its east edge) rebuilds it.
+        let east = tile.bounds().max_x + tile.span() * 0.01;
+        let (lon, lat) = crate::mercator::to_lon_lat(east, y);
+        layers[0].write().unwrap().upsert(point(2, lon, lat));
+        let rebuilt = tile_of(&cache);
+        assert!(
+            !Arc::ptr_eq(&kept, &rebuilt),
+            "an edit in the buffer rebuilds"
+        );
+        assert_ne!(
+            kept.raw, rebuilt.raw,
+            "the point in the buffer is in the tile"
+        );
+        // Moving it away again is an edit of the tile too (its old place was there).
+        layers[0].write().unwrap().upsert(point(2, 106.95, 11.56));
+        assert_eq!(tile_of(&cache).raw, first.raw);
     }
 
     #[test]

@@ -52,6 +52,17 @@ impl IndexedFeature {
 }
 
 impl IndexedFeature {
+    /// The envelope as Web Mercator bounds.
+    pub fn bounds(&self) -> crate::tile::MercatorBounds {
+        let (lo, hi) = (self.envelope.lower(), self.envelope.upper());
+        crate::tile::MercatorBounds {
+            min_x: lo[0],
+            min_y: lo[1],
+            max_x: hi[0],
+            max_y: hi[1],
+        }
+    }
+
     /// Width and height of the envelope, in metres.
     pub fn size(&self) -> (f64, f64) {
         let (lo, hi) = (self.envelope.lower(), self.envelope.upper());

@@ -1,6 +1,7 @@
 //! One layer in memory: its features in an R-tree, and a version that changes with every edit.
 
 use super::cluster_index::ClusterIndex;
+use super::edit_log::EditLog;
 use super::feature::{Feature, IndexedFeature, Value};
 use crate::config::LayerConfig;
 use crate::tile::MercatorBounds;
@@ -23,6 +24,8 @@ pub struct Layer {
     field_types: Vec<Option<FieldType>>,
     /// Per-zoom cluster cells, for a layer clustered at low zoom.
     clusters: Option<ClusterIndex>,
+    /// Where recent edits were, so the tile cache keeps the tiles they did not touch.
+    edits: EditLog,
 }
 
 /// The type of an attribute's values, as TileJSON names it.
@@ -74,6 +77,7 @@ impl Layer {
             tree: RTree::new(),
             by_id,
             version: 1,
+            edits: EditLog::starting_at(1),
         };
         for item in &items {
             layer.note_types(&item.feature);
@@ -160,12 +164,13 @@ impl Layer {
         if let Some(index) = self.clusters.as_mut() {
             index.update(&feature, true);
         }
+        self.version += 1;
         if let Some(item) = IndexedFeature::new(Arc::new(feature)) {
+            self.edits.record(self.version, item.bounds());
             self.by_id
                 .insert(item.feature.id, Arc::clone(&item.feature));
             self.tree.insert(item);
         }
-        self.version += 1;
     }
 
     /// Replaces every feature at once (one bulk load), bumping the version.
@@ -173,6 +178,7 @@ impl Layer {
         let version = self.version;
         *self = Self::new(Arc::clone(&self.config), features);
         self.version = version + 1;
+        self.edits = EditLog::starting_at(self.version);
     }
 
     /// Takes the place of this layer with `other` (built beforehand, outside any lock), with a
@@ -181,19 +187,28 @@ impl Layer {
         let version = self.version.max(other.version);
         *self = other;
         self.version = version + 1;
+        self.edits = EditLog::starting_at(self.version);
     }
 
     /// Removes the feature with this id, returning it.
     pub fn remove(&mut self, id: u64) -> Option<Arc<Feature>> {
         let feature = self.by_id.remove(&id)?;
+        self.version += 1;
         if let Some(item) = IndexedFeature::new(Arc::clone(&feature)) {
+            self.edits.record(self.version, item.bounds());
             self.tree.remove(&item);
         }
         if let Some(index) = self.clusters.as_mut() {
             index.update(&feature, false);
         }
-        self.version += 1;
         Some(feature)
+    }
+
+    /// Whether a tile over `area` built at `version` may differ from one built now: an edit
+    /// since touched the area (or the layer was replaced, or the log does not reach back).
+    pub fn touched_since(&self, version: u64, area: &MercatorBounds) -> bool {
+        version != self.version
+            && (version > self.version || self.edits.touched_since(version, area))
     }
 
     /// Envelope of all features in Web Mercator metres, None when empty.

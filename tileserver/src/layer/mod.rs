@@ -1,6 +1,7 @@
 //! Layers in memory: features loaded once, projected to Web Mercator, indexed in R-trees.
 
 pub mod cluster_index;
+mod edit_log;
 mod feature;
 mod interner;
 #[allow(clippy::module_inception)]

@@ -89,6 +89,14 @@ impl fmt::Display for TileId {
 }
 
 impl MercatorBounds {
+    /// Whether the two rectangles share any point (edges included).
+    pub fn intersects(&self, other: &MercatorBounds) -> bool {
+        self.min_x <= other.max_x
+            && other.min_x <= self.max_x
+            && self.min_y <= other.max_y
+            && other.min_y <= self.max_y
+    }
+
     /// The same rectangle grown by `margin` metres on every side.
     pub fn expanded(self, margin: f64) -> Self {
         Self {
