@@ -1,7 +1,7 @@
 //! Follows the store's change feed, so that several servers on one database show the same
 //! thing: a report filed or changed through another server, or a camera status reported to it,
-//! is applied to this server's layers (and so to exactly the tiles keyed by those layers'
-//! versions) and published on its event stream. Changes this server wrote are skipped: they
+//! is applied to this server's layers (so exactly the cached tiles around the change are
+//! rebuilt) and published on its event stream. Changes this server wrote are skipped: they
 //! were applied when written.
 
 use crate::cameras::{CameraError, CameraService};
