@@ -6,9 +6,9 @@
 //! filing answers 503 with the documented message, tiles still serve from memory, and once it
 //! is back every acknowledged report is there exactly once.
 
-mod support;
 #[path = "support/postgres.rs"]
 mod postgres;
+mod support;
 
 use postgres::PgCluster;
 use serde_json::{Value, json};

@@ -31,3 +31,30 @@ pub enum StatusOutcome {
     /// Older than the latest report about the camera: ignored.
     Stale,
 }
+
+/// What `report` does to a camera whose stored row is `stored`: the outcome and the camera's
+/// row afterwards. The same rule for every store.
+pub(crate) fn apply_status(
+    stored: Option<CameraStatusRow>,
+    report: &StatusReport,
+) -> (StatusOutcome, CameraStatusRow) {
+    match stored {
+        Some(row) if row.reported_at > report.at => (StatusOutcome::Stale, row),
+        Some(row) if row.status == report.status => (
+            StatusOutcome::Unchanged,
+            CameraStatusRow {
+                reported_at: report.at,
+                ..row
+            },
+        ),
+        _ => (
+            StatusOutcome::Changed,
+            CameraStatusRow {
+                camera_id: report.camera_id,
+                status: report.status.clone(),
+                since: report.at,
+                reported_at: report.at,
+            },
+        ),
+    }
+}

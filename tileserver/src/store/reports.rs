@@ -50,3 +50,48 @@ pub struct ListQuery {
     pub limit: Option<usize>,
     pub include_hidden: bool,
 }
+
+/// One line of a report's history written by a staff change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HistoryLine<'a> {
+    pub action: &'static str,
+    pub status: Option<&'static str>,
+    pub public_note: Option<&'a str>,
+    pub private_note: Option<&'a str>,
+}
+
+impl ReportChange {
+    /// The history lines this change writes, in order: one per field changed (or one "note"),
+    /// the notes going with the first.
+    pub(crate) fn history_lines(&self) -> Vec<HistoryLine<'_>> {
+        let mut lines: Vec<(&'static str, Option<&'static str>)> = Vec::new();
+        if let Some(status) = self.status {
+            lines.push(("status", Some(status.as_str())));
+        }
+        if self.duplicate_of.is_some() {
+            lines.push(("duplicate", None));
+        }
+        if self.agency.is_some() {
+            lines.push(("agency", None));
+        }
+        if self.expected_at.is_some() {
+            lines.push(("expected_date", None));
+        }
+        if let Some(hidden) = self.hidden {
+            lines.push((if hidden { "hidden" } else { "shown" }, None));
+        }
+        if lines.is_empty() {
+            lines.push(("note", None));
+        }
+        lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, (action, status))| HistoryLine {
+                action,
+                status,
+                public_note: self.public_note.as_deref().filter(|_| i == 0),
+                private_note: self.private_note.as_deref().filter(|_| i == 0),
+            })
+            .collect()
+    }
+}

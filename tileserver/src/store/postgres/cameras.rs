@@ -1,8 +1,8 @@
 //! Camera status in PostgreSQL.
 
 use super::PostgresStore;
+use crate::store::cameras::apply_status;
 use crate::store::{CameraStatusRow, ChangeKind, StatusOutcome, StatusReport, StoreError};
-use chrono::{DateTime, Utc};
 
 impl PostgresStore {
     pub fn camera_statuses(&self) -> Result<Vec<CameraStatusRow>, StoreError> {
@@ -32,22 +32,21 @@ impl PostgresStore {
         let mut out = Vec::with_capacity(reports.len());
         for report in reports {
             let camera = report.camera_id as i64;
-            let stored: Option<(String, DateTime<Utc>, DateTime<Utc>)> = tx
+            let stored = tx
                 .query_opt(
                     "SELECT status, since, reported_at FROM camera_status WHERE camera_id = $1 FOR UPDATE",
                     &[&camera],
                 )?
-                .map(|r| Ok::<_, StoreError>((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+                .map(|r| {
+                    Ok::<_, StoreError>(CameraStatusRow {
+                        camera_id: report.camera_id,
+                        status: r.try_get(0)?,
+                        since: r.try_get(1)?,
+                        reported_at: r.try_get(2)?,
+                    })
+                })
                 .transpose()?;
-            let (outcome, since) = match &stored {
-                Some((_, since, reported_at)) if *reported_at > report.at => {
-                    (StatusOutcome::Stale, *since)
-                }
-                Some((status, since, _)) if *status == report.status => {
-                    (StatusOutcome::Unchanged, *since)
-                }
-                _ => (StatusOutcome::Changed, report.at),
-            };
+            let (outcome, row) = apply_status(stored, report);
             if outcome != StatusOutcome::Stale {
                 tx.execute(
                     "INSERT INTO camera_status (camera_id, status, since, reported_at, reported_by)
@@ -55,25 +54,17 @@ impl PostgresStore {
                      ON CONFLICT (camera_id) DO UPDATE SET status = excluded.status,
                          since = excluded.since, reported_at = excluded.reported_at,
                          reported_by = excluded.reported_by",
-                    &[&camera, &report.status, &since, &report.at, &reported_by],
+                    &[
+                        &camera,
+                        &row.status,
+                        &row.since,
+                        &row.reported_at,
+                        &reported_by,
+                    ],
                 )?;
                 super::changes::record(&mut tx, ChangeKind::CameraStatus, camera, &self.origin)?;
             }
-            let (status, reported_at) = match (&stored, outcome) {
-                (Some((status, _, reported_at)), StatusOutcome::Stale) => {
-                    (status.clone(), *reported_at)
-                }
-                _ => (report.status.clone(), report.at),
-            };
-            out.push((
-                outcome,
-                CameraStatusRow {
-                    camera_id: report.camera_id,
-                    status,
-                    since,
-                    reported_at,
-                },
-            ));
+            out.push((outcome, row));
         }
         tx.commit()?;
         Ok(out)

@@ -302,63 +302,35 @@ impl PostgresStore {
     ) -> Result<Report, StoreError> {
         let mut client = self.client()?;
         let mut tx = client.transaction()?;
-        let mut lines: Vec<(&str, Option<&str>)> = Vec::new();
-        if let Some(status) = change.status {
-            tx.execute(
-                "UPDATE reports SET status = $1 WHERE id = $2",
-                &[&status.as_str(), &id],
-            )?;
-            lines.push(("status", Some(status.as_str())));
-        }
-        if let Some(dup) = change.duplicate_of {
-            tx.execute(
-                "UPDATE reports SET duplicate_of = $1 WHERE id = $2",
-                &[&dup, &id],
-            )?;
-            lines.push(("duplicate", None));
-        }
-        if let Some(agency) = &change.agency {
-            tx.execute(
-                "UPDATE reports SET agency = $1 WHERE id = $2",
-                &[agency, &id],
-            )?;
-            lines.push(("agency", None));
-        }
-        if let Some(expected) = change.expected_at {
-            tx.execute(
-                "UPDATE reports SET expected_at = $1 WHERE id = $2",
-                &[&expected, &id],
-            )?;
-            lines.push(("expected_date", None));
-        }
-        if let Some(hidden) = change.hidden {
-            tx.execute(
-                "UPDATE reports SET hidden = $1 WHERE id = $2",
-                &[&hidden, &id],
-            )?;
-            lines.push((if hidden { "hidden" } else { "shown" }, None));
-        }
-        if lines.is_empty() {
-            lines.push(("note", None));
-        }
         tx.execute(
-            "UPDATE reports SET updated_at = $1 WHERE id = $2",
-            &[&at, &id],
+            "UPDATE reports SET status = COALESCE($1, status), \
+             duplicate_of = COALESCE($2, duplicate_of), agency = COALESCE($3, agency), \
+             expected_at = COALESCE($4, expected_at), hidden = COALESCE($5, hidden), \
+             updated_at = $6 WHERE id = $7",
+            &[
+                &change.status.map(|s| s.as_str()),
+                &change.duplicate_of,
+                &change.agency,
+                &change.expected_at,
+                &change.hidden,
+                &at,
+                &id,
+            ],
         )?;
-        for (i, (action, status)) in lines.into_iter().enumerate() {
-            // The notes go with the first line of the change.
-            let (public, private) = if i == 0 {
-                (
-                    change.public_note.as_deref(),
-                    change.private_note.as_deref(),
-                )
-            } else {
-                (None, None)
-            };
+        for line in change.history_lines() {
             tx.execute(
                 "INSERT INTO report_history (report_id, at, user_id, actor, action, status, public_note, private_note) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                &[&id, &at, &user_id, &actor, &action, &status, &public, &private],
+                &[
+                    &id,
+                    &at,
+                    &user_id,
+                    &actor,
+                    &line.action,
+                    &line.status,
+                    &line.public_note,
+                    &line.private_note,
+                ],
             )?;
         }
         super::changes::record(&mut tx, ChangeKind::ReportUpdated, id, &self.origin)?;

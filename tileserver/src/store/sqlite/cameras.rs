@@ -1,6 +1,7 @@
 //! Camera status in SQLite.
 
 use super::SqliteStore;
+use crate::store::cameras::apply_status;
 use crate::store::{
     CameraStatusRow, ChangeKind, StatusOutcome, StatusReport, StoreError, parse_timestamp,
     timestamp,
@@ -54,15 +55,17 @@ impl SqliteStore {
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
-            let (outcome, since) = match &stored {
-                Some((_, since, reported_at)) if parse_timestamp(reported_at)? > report.at => {
-                    (StatusOutcome::Stale, parse_timestamp(since)?)
-                }
-                Some((status, since, _)) if *status == report.status => {
-                    (StatusOutcome::Unchanged, parse_timestamp(since)?)
-                }
-                _ => (StatusOutcome::Changed, report.at),
-            };
+            let stored = stored
+                .map(|(status, since, reported_at)| {
+                    Ok::<_, StoreError>(CameraStatusRow {
+                        camera_id: report.camera_id,
+                        status,
+                        since: parse_timestamp(&since)?,
+                        reported_at: parse_timestamp(&reported_at)?,
+                    })
+                })
+                .transpose()?;
+            let (outcome, row) = apply_status(stored, report);
             if outcome != StatusOutcome::Stale {
                 super::changes::record(
                     &tx,
@@ -78,28 +81,14 @@ impl SqliteStore {
                          reported_by = excluded.reported_by",
                     (
                         report.camera_id as i64,
-                        &report.status,
-                        timestamp(since),
-                        timestamp(report.at),
+                        &row.status,
+                        timestamp(row.since),
+                        timestamp(row.reported_at),
                         reported_by,
                     ),
                 )?;
             }
-            let (status, reported_at) = match (&stored, outcome) {
-                (Some((status, _, reported_at)), StatusOutcome::Stale) => {
-                    (status.clone(), parse_timestamp(reported_at)?)
-                }
-                _ => (report.status.clone(), report.at),
-            };
-            out.push((
-                outcome,
-                CameraStatusRow {
-                    camera_id: report.camera_id,
-                    status,
-                    since,
-                    reported_at,
-                },
-            ));
+            out.push((outcome, row));
         }
         tx.commit()?;
         Ok(out)
