@@ -461,12 +461,12 @@ fn run(args: ServeArgs) -> anyhow::Result<()> {
     // it is in what is loaded next.
     let caught_up_to = store.latest_change()?;
     // The file layers and the report layer (from the store) are independent: load both at once.
-    let (layers, report_features, served_versions) =
+    let (layers, report_layer, served_versions) =
         std::thread::scope(|scope| -> anyhow::Result<_> {
             let from_store = config
                 .reports
                 .as_ref()
-                .map(|_| scope.spawn(|| ReportService::load_layer_features(&config, &*store)));
+                .map(|_| scope.spawn(|| ReportService::load_layer(&config, &*store)));
             let imported = tileserver::layer_versions::served_features(&config, &*store)?;
             let served: std::collections::HashMap<String, u64> =
                 imported.iter().map(|(n, (v, _))| (n.clone(), *v)).collect();
@@ -478,7 +478,7 @@ fn run(args: ServeArgs) -> anyhow::Result<()> {
                 ms = started.elapsed().as_millis() as u64,
                 "file layers loaded"
             );
-            let features = match from_store {
+            let report_layer = match from_store {
                 Some(handle) => Some(
                     handle
                         .join()
@@ -486,7 +486,7 @@ fn run(args: ServeArgs) -> anyhow::Result<()> {
                 ),
                 None => None,
             };
-            Ok((layers, features, served))
+            Ok((layers, report_layer, served))
         })?;
     let www_dir = args.www.is_dir().then_some(args.www.clone());
     if www_dir.is_none() {
@@ -497,12 +497,12 @@ fn run(args: ServeArgs) -> anyhow::Result<()> {
         .into_iter()
         .filter(|o| o != "none")
         .collect();
-    let reports = match report_features {
-        Some(features) => Some(Arc::new(ReportService::start(
+    let reports = match report_layer {
+        Some(loaded) => Some(Arc::new(ReportService::start(
             &config,
             Arc::clone(&store),
             &layers,
-            features,
+            loaded,
         )?)),
         None => None,
     };

@@ -173,14 +173,6 @@ impl Layer {
         }
     }
 
-    /// Replaces every feature at once (one bulk load), bumping the version.
-    pub fn replace_all(&mut self, features: Vec<Feature>) {
-        let version = self.version;
-        *self = Self::new(Arc::clone(&self.config), features);
-        self.version = version + 1;
-        self.edits = EditLog::starting_at(self.version);
-    }
-
     /// Takes the place of this layer with `other` (built beforehand, outside any lock), with a
     /// newer version, so no tile of the old content is served from the cache.
     pub fn replace_with(&mut self, other: Layer) {

@@ -53,9 +53,33 @@ pub fn load_geojson_file(path: &Path, layer: &LayerConfig) -> Result<Vec<Feature
     parse_geojson(&text, layer).map_err(|(location, reason)| error(location, reason))
 }
 
-/// Parses GeoJSON text for `layer`; errors carry the location and reason.
+/// Parses GeoJSON text for `layer`; errors carry the location and reason. The features are
+/// read one at a time and converted as they come, so no tree of the whole file is ever built:
+/// memory holds the text and the finished features, which keeps a large layer's load fast and
+/// leaves the heap unfragmented.
 pub fn parse_geojson(text: &str, layer: &LayerConfig) -> Result<Vec<Feature>, (Location, String)> {
-    let collection: geojson::FeatureCollection = serde_json::from_str(text).map_err(|e| {
+    let reprojection = match layer.crs.as_deref().map(SourceCrs::parse).transpose() {
+        Ok(Some(SourceCrs::Wgs84) | None) => None,
+        Ok(Some(crs)) => {
+            Some(ToWgs84::new(crs).map_err(|e| (Location::Feature(0), e.to_string()))?)
+        }
+        Err(e) => return Err((Location::Feature(0), e.to_string())),
+    };
+    let mut reading = Reading {
+        layer,
+        reprojection: reprojection.as_ref(),
+        strings: Interner::default(),
+        seen_ids: HashSet::new(),
+        features: Vec::new(),
+        refused: None,
+    };
+    let mut json = serde_json::Deserializer::from_str(text);
+    let parsed = serde::de::DeserializeSeed::deserialize(CollectionSeed(&mut reading), &mut json)
+        .and_then(|()| json.end());
+    if let Some(refused) = reading.refused {
+        return Err(refused);
+    }
+    parsed.map_err(|e| {
         let location = Location::Text {
             line: e.line(),
             column: e.column(),
@@ -67,31 +91,108 @@ pub fn parse_geojson(text: &str, layer: &LayerConfig) -> Result<Vec<Feature>, (L
         };
         (location, format!("{what}: {e}"))
     })?;
-    let mut seen_ids = HashSet::with_capacity(collection.features.len());
-    let mut strings = Interner::default();
-    let reprojection = match layer.crs.as_deref().map(SourceCrs::parse).transpose() {
-        Ok(Some(SourceCrs::Wgs84) | None) => None,
-        Ok(Some(crs)) => {
-            Some(ToWgs84::new(crs).map_err(|e| (Location::Feature(0), e.to_string()))?)
+    Ok(reading.features)
+}
+
+/// What parsing keeps between features.
+struct Reading<'a> {
+    layer: &'a LayerConfig,
+    reprojection: Option<&'a ToWgs84>,
+    strings: Interner,
+    seen_ids: HashSet<u64>,
+    features: Vec<Feature>,
+    /// The first feature refused, with where and why (parsing stops there).
+    refused: Option<(Location, String)>,
+}
+
+impl Reading<'_> {
+    fn add(&mut self, index: usize, f: geojson::Feature) -> Result<(), String> {
+        let feature = convert_feature(index, f, self.layer, self.reprojection, &mut self.strings)?;
+        if !self.seen_ids.insert(feature.id) {
+            return Err(format!("duplicate feature id {}", feature.id));
         }
-        Err(e) => return Err((Location::Feature(0), e.to_string())),
-    };
-    collection
-        .features
-        .into_iter()
-        .enumerate()
-        .map(|(index, f)| {
-            let feature = convert_feature(index, f, layer, reprojection.as_ref(), &mut strings)
-                .map_err(|r| (Location::Feature(index), r))?;
-            if !seen_ids.insert(feature.id) {
-                return Err((
-                    Location::Feature(index),
-                    format!("duplicate feature id {}", feature.id),
-                ));
+        self.features.push(feature);
+        Ok(())
+    }
+}
+
+/// The top-level object: `type` must be `FeatureCollection`; `features` is streamed; any other
+/// member is skipped.
+struct CollectionSeed<'r, 'a>(&'r mut Reading<'a>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for CollectionSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for CollectionSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a GeoJSON FeatureCollection object")
+    }
+
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        use serde::de::Error;
+        let (mut kind, mut features) = (None::<String>, false);
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "type" => kind = Some(map.next_value()?),
+                "features" => {
+                    map.next_value_seed(FeaturesSeed(&mut *self.0))?;
+                    features = true;
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
             }
-            Ok(feature)
-        })
-        .collect()
+        }
+        match kind.as_deref() {
+            Some("FeatureCollection") if features => Ok(()),
+            Some("FeatureCollection") => Err(M::Error::missing_field("features")),
+            Some(other) => Err(M::Error::custom(format!(
+                "type is {other:?}, expected \"FeatureCollection\""
+            ))),
+            None => Err(M::Error::missing_field("type")),
+        }
+    }
+}
+
+/// The `features` array, each feature converted as soon as it is read.
+struct FeaturesSeed<'r, 'a>(&'r mut Reading<'a>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for FeaturesSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for FeaturesSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of GeoJSON features")
+    }
+
+    fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        if let Some(n) = seq.size_hint() {
+            self.0.features.reserve(n);
+        }
+        let mut index = 0;
+        while let Some(feature) = seq.next_element::<geojson::Feature>()? {
+            if let Err(reason) = self.0.add(index, feature) {
+                self.0.refused = Some((Location::Feature(index), reason));
+                return Err(serde::de::Error::custom("feature refused"));
+            }
+            index += 1;
+        }
+        Ok(())
+    }
 }
 
 fn convert_feature(

@@ -100,13 +100,13 @@ fn report_feature(
 }
 
 impl ReportService {
-    /// Sets the service up with the report layer's features from [`Self::load_layer_features`]
-    /// (loaded beforehand, in parallel with the other layers).
+    /// Sets the service up with the report layer from [`Self::load_layer`] (read and indexed
+    /// beforehand, in parallel with the other layers), which takes the registry layer's place.
     pub fn start(
         city: &CityConfig,
         store: Arc<Store>,
         layers: &LayerRegistry,
-        features: Vec<Feature>,
+        loaded: Layer,
     ) -> Result<Self, ReportError> {
         let config = city
             .reports
@@ -140,17 +140,14 @@ impl ReportService {
             .layer
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .replace_all(features);
+            .replace_with(loaded);
         Ok(service)
     }
 
-    /// The report layer's features from the store, seeding an empty store from the layer's
-    /// file first. Needs only the configuration and the store, so it runs while the file
-    /// layers load.
-    pub fn load_layer_features(
-        city: &CityConfig,
-        store: &Store,
-    ) -> Result<Vec<Feature>, ReportError> {
+    /// The report layer from the store, indexed (R-tree, clusters), seeding an empty store from
+    /// the layer's file first. Needs only the configuration and the store, so it runs while the
+    /// file layers load.
+    pub fn load_layer(city: &CityConfig, store: &Store) -> Result<Layer, ReportError> {
         let config = city
             .reports
             .as_ref()
@@ -184,7 +181,7 @@ impl ReportService {
             ms,
             "report layer read from the store"
         );
-        Ok(features)
+        Ok(Layer::new(Arc::new(layer.clone()), features))
     }
 
     pub fn config(&self) -> &ReportsConfig {
