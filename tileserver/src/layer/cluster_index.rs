@@ -2,12 +2,12 @@
 //! attributes whose dominant value clusters show — kept up to date on every insert and remove,
 //! so a clustered tile reads its 64 cells instead of every point under it.
 
+use super::Text;
 use super::feature::{Feature, Value};
 use crate::config::{ClusterConfig, LayerConfig};
 use crate::mercator::HALF_WORLD;
 use geo::{Coord, Geometry};
 use rustc_hash::FxHashMap;
-use std::sync::Arc;
 
 /// A cell of the world-aligned grid at one zoom: (column, row).
 pub type CellId = (u64, u64);
@@ -89,12 +89,12 @@ pub struct ClusterIndex {
     zooms: Vec<FxHashMap<CellId, Cell>>,
 }
 
-fn key(v: &Value) -> Arc<str> {
+fn key(v: &Value) -> Text {
     match v {
-        Value::String(s) => Arc::clone(s),
-        Value::Int(i) => Arc::from(i.to_string()),
-        Value::Float(f) => Arc::from(f.to_string()),
-        Value::Bool(b) => Arc::from(b.to_string()),
+        Value::String(s) => s.clone(),
+        Value::Int(i) => Text::from(i.to_string()),
+        Value::Float(f) => Text::from(f.to_string()),
+        Value::Bool(b) => Text::from(b.to_string()),
     }
 }
 

@@ -1,5 +1,6 @@
 //! A feature as the tile builder sees it: an id, a Web Mercator geometry and its published values.
 
+use super::Text;
 use geo::{BoundingRect, Geometry};
 use rstar::{AABB, RTreeObject};
 use std::sync::Arc;
@@ -7,7 +8,7 @@ use std::sync::Arc;
 /// A published attribute value, typed as in the source file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    String(Arc<str>),
+    String(Text),
     Int(i64),
     Float(f64),
     Bool(bool),

@@ -8,6 +8,7 @@ mod interner;
 mod layer;
 mod load;
 mod registry;
+mod text;
 mod ward_locator;
 
 pub use feature::{Feature, IndexedFeature, Value};
@@ -15,4 +16,5 @@ pub use interner::Interner;
 pub use layer::{FieldType, Layer};
 pub use load::{LoadError, Location, load_geojson_file, parse_geojson, to_value};
 pub use registry::{LayerRegistry, RegistryError};
+pub use text::Text;
 pub use ward_locator::WardLocator;

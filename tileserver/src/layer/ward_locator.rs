@@ -1,11 +1,11 @@
 //! Which ward a place is in: point-in-polygon over the ward layer's R-tree (candidates by
 //! envelope, then exact containment), so wards are computed from the map, never typed by hand.
 
+use super::Text;
 use super::{Layer, Value};
 use crate::mercator::to_mercator;
 use crate::tile::MercatorBounds;
 use geo::Contains;
-use std::sync::Arc;
 
 /// Finds wards in a borrowed ward layer (one whose features have a `name` attribute).
 pub struct WardLocator<'a> {
@@ -23,7 +23,7 @@ impl<'a> WardLocator<'a> {
     }
 
     /// The name of the ward holding a Web Mercator point.
-    pub fn ward_at_mercator(&self, x: f64, y: f64) -> Option<Arc<str>> {
+    pub fn ward_at_mercator(&self, x: f64, y: f64) -> Option<Text> {
         let p = geo::Point::new(x, y);
         let bounds = MercatorBounds {
             min_x: x,
@@ -35,13 +35,13 @@ impl<'a> WardLocator<'a> {
             .query(bounds)
             .find(|f| f.geometry.contains(&p))
             .and_then(|f| match &f.values[self.name_index] {
-                Some(Value::String(s)) => Some(Arc::clone(s)),
+                Some(Value::String(s)) => Some(s.clone()),
                 _ => None,
             })
     }
 
     /// The name of the ward holding a longitude/latitude.
-    pub fn ward_at(&self, lon: f64, lat: f64) -> Option<Arc<str>> {
+    pub fn ward_at(&self, lon: f64, lat: f64) -> Option<Text> {
         let (x, y) = to_mercator(lon, lat);
         self.ward_at_mercator(x, y)
     }

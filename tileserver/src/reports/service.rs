@@ -11,7 +11,7 @@ use super::status::Status;
 use super::tracking_code;
 use crate::auth::Principal;
 use crate::config::{CityConfig, ReportsConfig};
-use crate::layer::{Feature, Interner, Layer, LayerRegistry, LoadError, Value, WardLocator};
+use crate::layer::{Feature, Interner, Layer, LayerRegistry, LoadError, Text, Value, WardLocator};
 use crate::mercator::to_mercator;
 use crate::rate_limit::RateLimiter;
 use crate::store::{ListQuery, NewReportRow, ReportChange, Store, StoreError};
@@ -73,7 +73,7 @@ fn report_feature(
 ) -> Feature {
     // Few distinct values: shared. Unique per report: allocated as they are.
     let mut shared = |s: &str| Some(Value::String(strings.intern(s)));
-    let own = |s: &str| Some(Value::String(Arc::from(s)));
+    let own = |s: &str| Some(Value::String(Text::from(s)));
     let values = attributes
         .iter()
         .map(|a| match a.as_str() {
