@@ -62,9 +62,18 @@ impl PostgresStore {
                         &reported_by,
                     ],
                 )?;
-                super::changes::record(&mut tx, ChangeKind::CameraStatus, camera, &self.origin)?;
             }
             out.push((outcome, row));
+        }
+        // The change feed's lock last, after the rows' locks, so two batches never wait on
+        // each other in opposite orders.
+        for (_, row) in out.iter().filter(|(o, _)| *o != StatusOutcome::Stale) {
+            super::changes::record(
+                &mut tx,
+                ChangeKind::CameraStatus,
+                row.camera_id as i64,
+                &self.origin,
+            )?;
         }
         tx.commit()?;
         Ok(out)
