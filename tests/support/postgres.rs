@@ -81,22 +81,26 @@ impl PgCluster {
         self.dir.path().join("data")
     }
 
-    /// Runs one of the server's programs (as `postgres` when we are root); panics with its
-    /// output when it fails.
-    fn run(&self, program: &str, args: &[&str]) -> Output {
+    /// One of the server's programs, run as `postgres` when we are root.
+    fn command(&self, program: &str) -> Command {
         let path = self.bin.join(program);
-        let mut command = if is_root() {
+        if is_root() {
             let mut c = Command::new("runuser");
             c.args(["-u", "postgres", "--"]).arg(&path);
             c
         } else {
             Command::new(&path)
-        };
-        let out = command
+        }
+    }
+
+    /// Runs one of the server's programs; panics with its output when it fails.
+    fn run(&self, program: &str, args: &[&str]) -> Output {
+        let out = self
+            .command(program)
             .args(args)
             .current_dir(self.dir.path())
             .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", path.display()));
+            .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
         assert!(
             out.status.success(),
             "{program} {args:?} failed: {}{}",
@@ -178,18 +182,10 @@ impl PgCluster {
 
 impl Drop for PgCluster {
     fn drop(&mut self) {
-        let path = self.bin.join("pg_ctl");
-        let data = self.data();
-        let mut command = if is_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&path);
-            c
-        } else {
-            Command::new(&path)
-        };
-        let _ = command
+        let _ = self
+            .command("pg_ctl")
             .arg("-D")
-            .arg(&data)
+            .arg(self.data())
             .args(["-m", "immediate", "-w", "stop"])
             .output();
     }

@@ -101,15 +101,8 @@ impl CameraService {
                 StatusOutcome::Stale => summary.stale += 1,
             }
         }
-        if !changed.is_empty() {
-            self.apply(&changed);
-            let cameras: Vec<Json> = changed
-                .iter()
-                .map(|r| json!({ "id": r.camera_id, "status": r.status, "since": self.local(r.since) }))
-                .collect();
-            self.events
-                .publish("camera.status", json!({ "cameras": cameras }));
-        }
+        self.apply(&changed);
+        self.announce(&changed.iter().collect::<Vec<_>>());
         Ok(summary)
     }
 
@@ -123,15 +116,21 @@ impl CameraService {
             .filter(|r| ids.contains(&r.camera_id))
             .collect();
         let changed = self.apply(&rows);
-        if !changed.is_empty() {
-            let cameras: Vec<Json> = changed
-                .iter()
-                .map(|r| json!({ "id": r.camera_id, "status": r.status, "since": self.local(r.since) }))
-                .collect();
-            self.events
-                .publish("camera.status", json!({ "cameras": cameras }));
-        }
+        self.announce(&changed);
         Ok(())
+    }
+
+    /// Publishes one `camera.status` event for the cameras that changed, if any did.
+    fn announce(&self, changed: &[&CameraStatusRow]) {
+        if changed.is_empty() {
+            return;
+        }
+        let cameras: Vec<Json> = changed
+            .iter()
+            .map(|r| json!({ "id": r.camera_id, "status": r.status, "since": self.local(r.since) }))
+            .collect();
+        self.events
+            .publish("camera.status", json!({ "cameras": cameras }));
     }
 
     fn local(&self, at: DateTime<Utc>) -> String {
