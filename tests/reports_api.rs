@@ -44,6 +44,49 @@ fn report_layer(server: &Server) -> (u64, u64) {
 }
 
 #[test]
+fn a_report_sent_again_with_its_idempotency_key_is_stored_once() {
+    let server = Server::start(&[]);
+    let events = listen_events(&server);
+    let (count_before, _) = report_layer(&server);
+    let url = server.url("/api/reports");
+    let key = [("Idempotency-Key", "7d0c2a9e-4b1f-4f6e-9a53-0e8b1c2d3f4a")];
+    let first = post_json(&url, &report("Cống nghẹt, nước tràn lên mặt đường"), &key);
+    assert_eq!(
+        first.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
+    // The phone lost the answer and sends the same report again with the same key.
+    let again = post_json(&url, &report("Cống nghẹt, nước tràn lên mặt đường"), &key);
+    assert_eq!(again.status, 201);
+    assert_eq!(
+        again.json(),
+        first.json(),
+        "the same answer as the first time"
+    );
+    assert_eq!(report_layer(&server).0, count_before + 1, "stored once");
+    let created: Vec<_> =
+        std::iter::from_fn(|| events.recv_timeout(Duration::from_millis(500)).ok())
+            .filter(|(kind, _)| kind == "report.created")
+            .collect();
+    assert_eq!(created.len(), 1, "announced once");
+    // Another key (or none) is another report.
+    let other = post_json(
+        &url,
+        &report("Cống nghẹt, nước tràn lên mặt đường"),
+        &[("Idempotency-Key", "another-key")],
+    );
+    assert_ne!(other.json()["tracking_code"], first.json()["tracking_code"]);
+    // A malformed key is refused, naming the header.
+    let bad = post_json(&url, &report("x"), &[("Idempotency-Key", "khóa có dấu")]);
+    assert_eq!(
+        (bad.status, bad.json()["errors"][0]["field"].as_str()),
+        (400, Some("Idempotency-Key"))
+    );
+}
+
+#[test]
 fn a_filed_report_is_everywhere_within_a_second() {
     let server = Server::start(&[]);
     let events = listen_events(&server);

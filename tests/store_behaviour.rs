@@ -40,6 +40,7 @@ fn row(code: &str, category: &str, lon: f64, lat: f64, created: DateTime<Utc>) -
         created_at: created,
         photos: Vec::new(),
         actor: "Người dân".into(),
+        client_key: None,
     }
 }
 
@@ -56,6 +57,7 @@ fn behaves(store: &Store, open_again: &dyn Fn() -> Arc<Store>) {
     layer_versions(store);
     photos(store);
     change_feed(store, open_again);
+    a_client_key_files_once(store);
 }
 
 fn reports_round_trip(store: &Store) {
@@ -431,6 +433,19 @@ fn change_feed(store: &Store, open_again: &dyn Fn() -> Arc<Store>) {
     );
     assert_eq!(store.latest_change().unwrap(), seen[0].seq);
     assert_eq!(store.changes_since(0, 2).unwrap().len(), 2, "limit");
+}
+
+fn a_client_key_files_once(store: &Store) {
+    let before = store.report_count().unwrap();
+    let mut first = row("DX-2026-KEY001", "ngap_nuoc", 106.9, 11.5, at(22, 11));
+    first.client_key = Some("9b2f6c1e-retry".into());
+    let stored = store.insert_report(&first).unwrap();
+    let mut again = row("DX-2026-KEY002", "ngap_nuoc", 106.9, 11.5, at(22, 12));
+    again.client_key = first.client_key.clone();
+    let answer = store.insert_report(&again).unwrap();
+    assert_eq!(answer, stored, "the report stored the first time");
+    assert_eq!(store.report_count().unwrap(), before + 1);
+    assert_eq!(store.report_by_code("DX-2026-KEY002").unwrap(), None);
 }
 
 #[test]

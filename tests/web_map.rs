@@ -283,6 +283,25 @@ fn filing_a_report_through_the_form_gives_a_code_and_draws_it() {
             !report.body.windows(10).any(|w| w == b"0912345678"),
             "the phone stays private"
         );
+        // The form sent an idempotency key with it (so a resend after a lost answer cannot
+        // file it twice): read from the server's SQLite file.
+        let db = rusqlite::Connection::open_with_flags(
+            server.data_dir.path().join("citygis.sqlite"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap();
+        let key: Option<String> = db
+            .query_row(
+                "SELECT client_key FROM reports WHERE tracking_code = ?1",
+                [&code],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let key = key.expect("the web map sends an Idempotency-Key");
+        assert!(
+            key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{key}"
+        );
 
         // The map fetches the changed tiles and draws the new report where it was filed.
         let deadline = Instant::now() + Duration::from_secs(10);

@@ -129,9 +129,14 @@ pub async fn nearby(lon: f64, lat: f64, category: &str) -> Result<Vec<Value>, Ap
     Ok(doc["features"].as_array().cloned().unwrap_or_default())
 }
 
-/// Files a report (multipart with photos); the server's answer (`tracking_code`…).
-pub async fn file_report(form: web_sys::FormData) -> Result<Value, ApiFailure> {
+/// Files a report (multipart with photos); the server's answer (`tracking_code`…). Sending the
+/// same form again with the same `idempotency_key` (after a lost answer) cannot file it twice.
+pub async fn file_report(
+    form: web_sys::FormData,
+    idempotency_key: &str,
+) -> Result<Value, ApiFailure> {
     let request = gloo_net::http::Request::post("/api/reports")
+        .header("Idempotency-Key", idempotency_key)
         .body(form)
         .map_err(|e| ApiFailure::Other {
             status: 0,

@@ -46,6 +46,8 @@ pub fn report_form(props: &ReportFormProps) -> Html {
     let general = use_state(|| None::<String>);
     let sending = use_state(|| false);
     let filed = use_state(|| None::<String>);
+    // One key per report being written: kept across retries, renewed once it is filed.
+    let client_key = use_state(new_client_key);
     let nearby = use_state(Vec::<Value>::new);
     let description = use_node_ref();
     let photos = use_node_ref();
@@ -113,6 +115,7 @@ pub fn report_form(props: &ReportFormProps) -> Html {
             email.clone(),
         );
         let category = category.clone();
+        let client_key = client_key.clone();
         let pin = props.pin;
         let on_filed = props.on_filed.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -184,9 +187,11 @@ pub fn report_form(props: &ReportFormProps) -> Html {
                 filed.clone(),
                 on_filed.clone(),
             );
+            let client_key = client_key.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match api::file_report(form).await {
+                match api::file_report(form, &client_key).await {
                     Ok(doc) => {
+                        client_key.set(new_client_key());
                         let code = doc["tracking_code"].as_str().unwrap_or_default().to_owned();
                         filed.set(Some(code.clone()));
                         on_filed.emit(code);
@@ -322,4 +327,11 @@ fn icon(path: &'static str) -> Html {
             <path d={path} fill="currentColor" />
         </svg>
     }
+}
+
+/// A random `Idempotency-Key` (32 hexadecimal digits).
+fn new_client_key() -> String {
+    (0..4)
+        .map(|_| format!("{:08x}", (js_sys::Math::random() * 4_294_967_296.0) as u32))
+        .collect()
 }

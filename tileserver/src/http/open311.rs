@@ -346,6 +346,7 @@ pub async fn post_request(
             input,
             photos: Vec::new(),
             source: format!("open311:{label}"),
+            client_key: None,
         };
         Ok(Some(worker.file(filing)?.tracking_code))
     })

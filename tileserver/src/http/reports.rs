@@ -22,10 +22,31 @@ pub(super) fn service(state: &AppState) -> Result<Arc<ReportService>, ApiError> 
         .ok_or_else(|| ApiError::not_found("path", "this server does not take reports"))
 }
 
+/// The `Idempotency-Key` header, if sent: 1 to 128 letters, digits, `-` or `_` (a UUID fits).
+/// A client that did not get an answer sends the report again with the same key and gets the
+/// report stored the first time, never a second one.
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or("");
+    let valid = (1..=128).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !valid {
+        return Err(ApiError::bad_request(
+            "Idempotency-Key",
+            "Khóa chống gửi trùng không hợp lệ: 1–128 ký tự chữ, số, - hoặc _ (Idempotency-Key must be 1–128 letters, digits, - or _)",
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
 /// Files a report (JSON, or multipart with up to 3 `photos`).
 ///
-/// 201 with `id`, `tracking_code`, `status` once the report is durably stored; 400 naming each
-/// bad field; 413 for an oversize photo or body; 429 when this client files too often; 503 when
+/// 201 with `id`, `tracking_code`, `status` once the report is durably stored (the same answer
+/// again for a repeated `Idempotency-Key`); 400 naming each bad field; 413 for an oversize photo or body; 429 when this client files too often; 503 when
 /// the store cannot take it (nothing is stored).
 pub async fn create(
     state: web::Data<AppState>,
@@ -37,6 +58,7 @@ pub async fn create(
         .filing_limit
         .check(client_ip(&req))
         .map_err(ApiError::too_many)?;
+    let client_key = idempotency_key(&req)?;
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -62,6 +84,7 @@ pub async fn create(
         input,
         photos,
         source: "citizen".into(),
+        client_key,
     };
     let worker = Arc::clone(&service);
     let report = web::block(move || worker.file(filing)).await??;

@@ -57,5 +57,6 @@ fn row(f: geojson::Feature) -> Result<NewReportRow, String> {
         created_at,
         photos: Vec::new(),
         actor: "Dữ liệu minh họa".into(),
+        client_key: None,
     })
 }

@@ -30,6 +30,9 @@ pub struct Filing {
     pub photos: Vec<Vec<u8>>,
     /// "citizen" or "open311:<token label>".
     pub source: String,
+    /// The client's `Idempotency-Key`, if it sent one: filing again with it answers with the
+    /// report stored the first time.
+    pub client_key: Option<String>,
 }
 
 /// Why a report operation failed.
@@ -267,6 +270,7 @@ impl ReportService {
             created_at: now,
             photos,
             actor: "Người dân".into(),
+            client_key: filing.client_key,
         };
         let mut attempt = 0;
         let report = loop {
@@ -280,6 +284,12 @@ impl ReportService {
                 }
             }
         };
+        if report.tracking_code != row.tracking_code {
+            // Filed before with the same key: that report is the answer; this attempt's
+            // photos are not needed.
+            self.remove_photos(&row.photos);
+            return Ok(report);
+        }
         self.show(&report);
         self.events
             .publish("report.created", report.public_feature(self.tz, None));

@@ -21,6 +21,9 @@ pub struct NewReportRow {
     pub photos: Vec<Photo>,
     /// Who filed it, as history shows it.
     pub actor: String,
+    /// The client's `Idempotency-Key`: a second insert with the same key returns the report
+    /// stored the first time instead of storing another.
+    pub client_key: Option<String>,
 }
 
 /// A staff member's change to a report; fields left None are not touched.

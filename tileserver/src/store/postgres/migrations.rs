@@ -118,6 +118,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER changes_notify AFTER INSERT ON changes
         FOR EACH ROW EXECUTE FUNCTION citygis_notify_change();
     "#,
+    // 2: the client's idempotency key of a filed report.
+    r#"
+    ALTER TABLE reports ADD COLUMN client_key TEXT;
+    CREATE UNIQUE INDEX reports_client_key ON reports (client_key);
+    "#,
 ];
 
 /// Any number: two servers migrating at once take turns on this advisory lock.

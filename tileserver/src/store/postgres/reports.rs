@@ -91,9 +91,10 @@ fn insert(tx: &mut Transaction<'_>, row: &NewReportRow) -> Result<i64, StoreErro
     let id: i64 = tx
         .query_one(
             "INSERT INTO reports (id, tracking_code, category, description, geom, address, ward, \
-             reporter_name, reporter_phone, reporter_email, status, source, created_at, updated_at) \
+             reporter_name, reporter_phone, reporter_email, status, source, created_at, updated_at, \
+             client_key) \
              VALUES (COALESCE($1, nextval(pg_get_serial_sequence('reports', 'id'))), $2, $3, $4, \
-             ST_SetSRID(ST_MakePoint($5, $6), 4326), $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+             ST_SetSRID(ST_MakePoint($5, $6), 4326), $7, $8, $9, $10, $11, $12, $13, $14, $14, $15) \
              RETURNING id",
             &[
                 &row.id,
@@ -110,6 +111,7 @@ fn insert(tx: &mut Transaction<'_>, row: &NewReportRow) -> Result<i64, StoreErro
                 &status,
                 &row.source,
                 &row.created_at,
+                &row.client_key,
             ],
         )
         .map_err(|e| match StoreError::from(e) {
@@ -136,6 +138,14 @@ fn insert(tx: &mut Transaction<'_>, row: &NewReportRow) -> Result<i64, StoreErro
 impl PostgresStore {
     pub fn insert_report(&self, row: &NewReportRow) -> Result<Report, StoreError> {
         let mut client = self.client()?;
+        if let Some(key) = &row.client_key {
+            let filed = client.query_opt("SELECT id FROM reports WHERE client_key = $1", &[key])?;
+            if let Some(filed) = filed {
+                let id: i64 = filed.try_get(0)?;
+                return load(&mut *client, id)?
+                    .ok_or_else(|| StoreError::Corrupt(format!("report {id} vanished")));
+            }
+        }
         let mut tx = client.transaction()?;
         let id = insert(&mut tx, row)?;
         super::changes::record(&mut tx, ChangeKind::ReportCreated, id, &self.origin)?;

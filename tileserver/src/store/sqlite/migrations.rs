@@ -110,4 +110,9 @@ pub const MIGRATIONS: &[&str] = &[
         at     TEXT NOT NULL
     );
     "#,
+    // 5: the client's idempotency key of a filed report.
+    r#"
+    ALTER TABLE reports ADD COLUMN client_key TEXT;
+    CREATE UNIQUE INDEX reports_client_key ON reports(client_key);
+    "#,
 ];

@@ -115,8 +115,8 @@ fn insert(tx: &Transaction<'_>, row: &NewReportRow) -> Result<i64, StoreError> {
     let at = timestamp(row.created_at);
     let result = tx.execute(
         "INSERT INTO reports (id, tracking_code, category, description, lon, lat, address, ward, reporter_name, \
-         reporter_phone, reporter_email, status, source, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+         reporter_phone, reporter_email, status, source, created_at, updated_at, client_key) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
         params![
             row.id,
             row.tracking_code,
@@ -131,7 +131,8 @@ fn insert(tx: &Transaction<'_>, row: &NewReportRow) -> Result<i64, StoreError> {
             row.contact.email,
             row.status.as_str(),
             row.source,
-            at
+            at,
+            row.client_key
         ],
     );
     if let Err(rusqlite::Error::SqliteFailure(e, _)) = &result
@@ -162,6 +163,17 @@ impl SqliteStore {
     /// transaction; returns it as stored.
     pub fn insert_report(&self, row: &NewReportRow) -> Result<Report, StoreError> {
         let mut conn = self.conn();
+        if let Some(key) = &row.client_key {
+            let filed: Option<i64> = conn
+                .query_row("SELECT id FROM reports WHERE client_key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if let Some(id) = filed {
+                return load(&conn, id)?
+                    .ok_or_else(|| StoreError::Corrupt(format!("report {id} vanished")));
+            }
+        }
         let tx = conn.transaction()?;
         let id = insert(&tx, row)?;
         super::changes::record(&tx, ChangeKind::ReportCreated, id, &self.origin)?;
