@@ -22,7 +22,7 @@ pub use location::StoreLocation;
 pub use postgres::PostgresStore;
 pub use report_counts::{CountWindow, ReportCounts};
 pub use reports::{ListQuery, NewReportRow, ReportChange};
-pub use sqlite::{DATABASE_FILE, SqliteStore};
+pub use sqlite::SqliteStore;
 pub use users::{Role, User};
 
 use std::path::PathBuf;

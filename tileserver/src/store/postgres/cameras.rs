@@ -67,14 +67,12 @@ impl PostgresStore {
         }
         // The change feed's lock last, after the rows' locks, so two batches never wait on
         // each other in opposite orders.
-        for (_, row) in out.iter().filter(|(o, _)| *o != StatusOutcome::Stale) {
-            super::changes::record(
-                &mut tx,
-                ChangeKind::CameraStatus,
-                row.camera_id as i64,
-                &self.origin,
-            )?;
-        }
+        let changed: Vec<i64> = out
+            .iter()
+            .filter(|(o, _)| *o != StatusOutcome::Stale)
+            .map(|(_, row)| row.camera_id as i64)
+            .collect();
+        super::changes::record(&mut tx, ChangeKind::CameraStatus, &changed, &self.origin)?;
         tx.commit()?;
         Ok(out)
     }

@@ -79,17 +79,21 @@ impl PostgresStore {
     }
 }
 
-/// Appends a change inside the writer's transaction.
+/// Appends one change per key inside the writer's transaction: the table lock is taken once,
+/// the rows go in one statement.
 pub(super) fn record(
     tx: &mut postgres::Transaction<'_>,
     kind: ChangeKind,
-    key: i64,
+    keys: &[i64],
     origin: &str,
 ) -> Result<(), StoreError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
     tx.batch_execute("LOCK TABLE changes IN EXCLUSIVE MODE")?;
     tx.execute(
-        "INSERT INTO changes (kind, key, origin) VALUES ($1, $2, $3)",
-        &[&kind.as_str(), &key, &origin],
+        "INSERT INTO changes (kind, key, origin) SELECT $1, k, $3 FROM unnest($2::bigint[]) AS k",
+        &[&kind.as_str(), &keys, &origin],
     )?;
     Ok(())
 }

@@ -148,7 +148,7 @@ impl PostgresStore {
         }
         let mut tx = client.transaction()?;
         let id = insert(&mut tx, row)?;
-        super::changes::record(&mut tx, ChangeKind::ReportCreated, id, &self.origin)?;
+        super::changes::record(&mut tx, ChangeKind::ReportCreated, &[id], &self.origin)?;
         // Read back before the commit: once it commits, nothing can fail any more, so the
         // caller never reports a stored report as lost.
         let report = load(&mut tx, id)?
@@ -343,7 +343,7 @@ impl PostgresStore {
                 ],
             )?;
         }
-        super::changes::record(&mut tx, ChangeKind::ReportUpdated, id, &self.origin)?;
+        super::changes::record(&mut tx, ChangeKind::ReportUpdated, &[id], &self.origin)?;
         let report = load(&mut tx, id)?
             .ok_or_else(|| StoreError::Corrupt(format!("report {id} vanished")))?;
         tx.commit()?;

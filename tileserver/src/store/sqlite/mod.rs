@@ -54,11 +54,6 @@ impl SqliteStore {
         })
     }
 
-    /// Path of the database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     pub fn describe(&self) -> String {
         self.path.display().to_string()
     }
