@@ -141,10 +141,10 @@ pub fn collections(config: &CityConfig, layers: &[&Layer], base: &str) -> Json {
 
 fn json_value(v: &Option<Value>) -> Json {
     match v {
-        Some(Value::String(s)) => Json::from(&**s),
         Some(Value::Int(i)) => Json::from(*i),
         Some(Value::Float(f)) => Json::from(*f),
         Some(Value::Bool(b)) => Json::from(*b),
+        Some(text) => Json::from(text.to_text().into_owned()),
         None => Json::Null,
     }
 }

@@ -1,7 +1,7 @@
 //! Place search: features whose name matches what the user typed, ignoring case and Vietnamese
 //! diacritics ("tan phu" finds "Tân Phú"), wards and streets before points.
 
-use crate::layer::{Layer, Value};
+use crate::layer::Layer;
 use crate::mercator;
 use geo::BoundingRect;
 use serde::Serialize;
@@ -43,7 +43,7 @@ pub fn search(layer: &Layer, query: &str, limit: usize) -> Vec<Place> {
     let mut found: Vec<(bool, Place)> = layer
         .query(extent)
         .filter_map(|f| {
-            let Some(Some(Value::String(name))) = f.values.get(name_at) else {
+            let Some(Some(name)) = f.values.get(name_at).map(|v| v.as_ref()?.as_str()) else {
                 return None;
             };
             let folded = fold(name);

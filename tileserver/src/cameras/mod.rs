@@ -7,7 +7,7 @@ mod status_input;
 pub use status_input::{MAX_BATCH, STATUSES, validate_batch};
 
 use crate::config::CityConfig;
-use crate::layer::{Feature, Layer, LayerRegistry, Text, Value};
+use crate::layer::{Feature, Layer, LayerRegistry, Value};
 use crate::reports::EventHub;
 use crate::store::{CameraStatusRow, StatusOutcome, Store, StoreError};
 use crate::validation::FieldError;
@@ -160,10 +160,10 @@ impl CameraService {
             };
             let mut feature: Feature = (**old).clone();
             if let Some(i) = status_index {
-                feature.values[i] = Some(Value::String(Text::from(row.status.as_str())));
+                feature.values[i] = Some(Value::text(row.status.as_str()));
             }
             if let Some(i) = since_index {
-                feature.values[i] = Some(Value::String(Text::from(self.local(row.since))));
+                feature.values[i] = Some(Value::time(row.since, self.tz));
             }
             if feature != **old {
                 layer.upsert(feature);

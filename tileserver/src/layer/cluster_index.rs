@@ -2,7 +2,6 @@
 //! attributes whose dominant value clusters show — kept up to date on every insert and remove,
 //! so a clustered tile reads its 64 cells instead of every point under it.
 
-use super::Text;
 use super::feature::{Feature, Value};
 use crate::config::{ClusterConfig, LayerConfig};
 use crate::mercator::HALF_WORLD;
@@ -67,7 +66,7 @@ impl Cell {
             .max_by(|a, b| {
                 a.count
                     .cmp(&b.count)
-                    .then_with(|| key(&b.value).cmp(&key(&a.value)))
+                    .then_with(|| b.value.to_text().cmp(&a.value.to_text()))
             })
             .map(|e| &e.value)
     }
@@ -87,15 +86,6 @@ pub struct ClusterIndex {
     dominant: Vec<usize>,
     /// `zooms[z - min_zoom]`: the non-empty cells at zoom z.
     zooms: Vec<FxHashMap<CellId, Cell>>,
-}
-
-fn key(v: &Value) -> Text {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Int(i) => Text::from(i.to_string()),
-        Value::Float(f) => Text::from(f.to_string()),
-        Value::Bool(b) => Text::from(b.to_string()),
-    }
 }
 
 /// The point a clustered feature counts at.

@@ -3,10 +3,10 @@
 use super::cluster_index::ClusterIndex;
 use super::edit_log::EditLog;
 use super::feature::{Feature, IndexedFeature, Value};
+use super::id_index::IdIndex;
 use crate::config::LayerConfig;
 use crate::tile::MercatorBounds;
 use rstar::{AABB, RTree};
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// A layer's features, indexed for envelope queries.
@@ -18,8 +18,8 @@ pub struct Layer {
     config: Arc<LayerConfig>,
     tree: RTree<IndexedFeature>,
     /// Features by id (the R-tree item is rebuilt from the feature when it is removed, so the
-    /// map holds only a pointer per feature).
-    by_id: FxHashMap<u64, Arc<Feature>>,
+    /// index holds only a pointer per feature).
+    by_id: IdIndex,
     version: u64,
     field_types: Vec<Option<FieldType>>,
     /// Per-zoom cluster cells, for a layer clustered at low zoom.
@@ -48,7 +48,7 @@ impl FieldType {
 
     fn of(value: &Value) -> Self {
         match value {
-            Value::String(_) => FieldType::String,
+            Value::String(_) | Value::Short(_) | Value::Time(_) => FieldType::String,
             Value::Int(_) | Value::Float(_) => FieldType::Number,
             Value::Bool(_) => FieldType::Boolean,
         }
@@ -62,10 +62,7 @@ impl Layer {
             .into_iter()
             .filter_map(|f| IndexedFeature::new(Arc::new(f)))
             .collect();
-        let by_id = items
-            .iter()
-            .map(|i| (i.feature.id, Arc::clone(&i.feature)))
-            .collect();
+        let by_id = IdIndex::new(items.iter().map(|i| Arc::clone(&i.feature)));
         let clusters = config
             .cluster
             .as_ref()
@@ -144,10 +141,10 @@ impl Layer {
 
     /// The feature with this id.
     pub fn feature(&self, id: u64) -> Option<&Arc<Feature>> {
-        self.by_id.get(&id)
+        self.by_id.get(id)
     }
 
-    /// Every feature, in no particular order.
+    /// Every feature, by increasing id.
     pub fn features(&self) -> impl Iterator<Item = &Arc<Feature>> {
         self.by_id.values()
     }
@@ -167,8 +164,7 @@ impl Layer {
         self.version += 1;
         if let Some(item) = IndexedFeature::new(Arc::new(feature)) {
             self.edits.record(self.version, item.bounds());
-            self.by_id
-                .insert(item.feature.id, Arc::clone(&item.feature));
+            self.by_id.insert(Arc::clone(&item.feature));
             self.tree.insert(item);
         }
     }
@@ -184,7 +180,7 @@ impl Layer {
 
     /// Removes the feature with this id, returning it.
     pub fn remove(&mut self, id: u64) -> Option<Arc<Feature>> {
-        let feature = self.by_id.remove(&id)?;
+        let feature = self.by_id.remove(id)?;
         self.version += 1;
         if let Some(item) = IndexedFeature::new(Arc::clone(&feature)) {
             self.edits.record(self.version, item.bounds());

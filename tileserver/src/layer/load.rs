@@ -261,8 +261,8 @@ pub fn to_value(v: &serde_json::Value, strings: &mut Interner) -> Option<Value> 
             Some(i) => Value::Int(i),
             None => Value::Float(n.as_f64()?),
         }),
-        J::String(s) => Some(Value::String(strings.intern(s))),
-        other => Some(Value::String(strings.intern(&other.to_string()))),
+        J::String(s) => Some(Value::shared(s, strings)),
+        other => Some(Value::shared(&other.to_string(), strings)),
     }
 }
 

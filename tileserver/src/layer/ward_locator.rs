@@ -36,6 +36,7 @@ impl<'a> WardLocator<'a> {
             .find(|f| f.geometry.contains(&p))
             .and_then(|f| match &f.values[self.name_index] {
                 Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Short(s)) => Some(Text::from(s.as_str())),
                 _ => None,
             })
     }

@@ -4,14 +4,14 @@
 use super::events::EventHub;
 use super::new_report::{NewReportInput, validate};
 use super::photos::{PhotoError, process};
-use super::report::{HistoryEntry, Photo, Report, ReportPoint, local_time};
+use super::report::{HistoryEntry, Photo, Report, ReportPoint};
 use super::seed::read_seed_file;
 use super::staff_change::StaffChangeInput;
 use super::status::Status;
 use super::tracking_code;
 use crate::auth::Principal;
 use crate::config::{CityConfig, ReportsConfig};
-use crate::layer::{Feature, Interner, Layer, LayerRegistry, LoadError, Text, Value, WardLocator};
+use crate::layer::{Feature, Interner, Layer, LayerRegistry, LoadError, Value, WardLocator};
 use crate::mercator::to_mercator;
 use crate::rate_limit::RateLimiter;
 use crate::store::{ListQuery, NewReportRow, ReportChange, Store, StoreError};
@@ -75,8 +75,8 @@ fn report_feature(
     strings: &mut Interner,
 ) -> Feature {
     // Few distinct values: shared. Unique per report: allocated as they are.
-    let mut shared = |s: &str| Some(Value::String(strings.intern(s)));
-    let own = |s: &str| Some(Value::String(Text::from(s)));
+    let mut shared = |s: &str| Some(Value::shared(s, strings));
+    let own = |s: &str| Some(Value::text(s));
     let values = attributes
         .iter()
         .map(|a| match a.as_str() {
@@ -85,8 +85,8 @@ fn report_feature(
             "category" => shared(r.category),
             "status" => shared(r.status.as_str()),
             "description" => own(r.description),
-            "created_at" => own(&local_time(r.created_at, tz)),
-            "updated_at" => own(&local_time(r.updated_at, tz)),
+            "created_at" => Some(Value::time(r.created_at, tz)),
+            "updated_at" => Some(Value::time(r.updated_at, tz)),
             "ward" => r.ward.and_then(&mut shared),
             "address" => r.address.and_then(own),
             "agency" => r.agency.and_then(&mut shared),

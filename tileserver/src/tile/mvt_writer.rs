@@ -7,7 +7,7 @@
 
 use super::quantize::TilePoint;
 use super::shape::TileShape;
-use crate::layer::Value;
+use crate::layer::{LocalTime, Value};
 use rustc_hash::FxHashMap;
 
 /// Protobuf wire types.
@@ -58,6 +58,8 @@ fn command(id: u32, count: usize) -> u32 {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum ValueKey<'a> {
     Str(&'a str),
+    /// A local time, written as its 25 bytes of text.
+    Time(LocalTime),
     Int(i64),
     Float(u64),
     Bool(bool),
@@ -67,6 +69,8 @@ impl<'a> ValueKey<'a> {
     fn of(value: &'a Value) -> Self {
         match value {
             Value::String(s) => ValueKey::Str(s),
+            Value::Short(s) => ValueKey::Str(s.as_str()),
+            Value::Time(t) => ValueKey::Time(*t),
             Value::Int(i) => ValueKey::Int(*i),
             Value::Float(f) => ValueKey::Float(f.to_bits()),
             Value::Bool(b) => ValueKey::Bool(*b),
@@ -78,6 +82,7 @@ impl<'a> ValueKey<'a> {
     fn write(self, out: &mut Vec<u8>) {
         let len = match self {
             ValueKey::Str(s) => 1 + varint_len(s.len() as u64) + s.len(),
+            ValueKey::Time(_) => 1 + 1 + LocalTime::TEXT_LEN,
             ValueKey::Float(_) => 1 + 8,
             ValueKey::Int(i) => 1 + varint_len(i as u64),
             ValueKey::Bool(_) => 2,
@@ -86,6 +91,9 @@ impl<'a> ValueKey<'a> {
         put_varint(out, len as u64);
         match self {
             ValueKey::Str(s) => put_bytes(out, 1, s.as_bytes()),
+            ValueKey::Time(t) => {
+                put_bytes(out, 1, t.write(&mut [0; LocalTime::TEXT_LEN]).as_bytes());
+            }
             ValueKey::Float(bits) => {
                 put_key(out, 3, FIXED64);
                 out.extend_from_slice(&bits.to_le_bytes());
@@ -353,6 +361,13 @@ mod tests {
         let count = Value::Int(-3);
         let share = Value::Float(0.25);
         let open = Value::Bool(true);
+        let code = Value::text("DX-26-K7M2QP");
+        assert!(matches!(code, Value::Short(_)), "held inline");
+        let filed = Value::time(
+            chrono::DateTime::from_timestamp(1_795_437_000, 0).unwrap(),
+            chrono_tz::Asia::Ho_Chi_Minh,
+        );
+        assert!(matches!(filed, Value::Time(_)), "kept as a moment");
         let shapes = [
             TileShape::Points(vec![[10, 20], [4100, -60]]),
             TileShape::Lines(vec![
@@ -375,6 +390,8 @@ mod tests {
                     ("count", &count),
                     ("share", &share),
                     ("open", &open),
+                    ("code", &code),
+                    ("filed", &filed),
                 ],
             );
         }
@@ -429,6 +446,8 @@ mod tests {
                 f.add_tag_int("count", -3);
                 f.add_tag_double("share", 0.25);
                 f.add_tag_bool("open", true);
+                f.add_tag_string("code", "DX-26-K7M2QP");
+                f.add_tag_string("filed", "2026-11-23T19:30:00+07:00");
             }
             layer = f.into_layer();
         }
@@ -458,7 +477,7 @@ mod tests {
             assert_eq!(fa.geometry, fb.geometry, "feature {:?}", fa.id);
             assert_eq!(resolved(a, fa), resolved(b, fb));
         }
-        assert_eq!(a.keys, ["name", "count", "share", "open"]);
-        assert_eq!(a.values.len(), 4, "values are shared, not repeated");
+        assert_eq!(a.keys, ["name", "count", "share", "open", "code", "filed"]);
+        assert_eq!(a.values.len(), 6, "values are shared, not repeated");
     }
 }
