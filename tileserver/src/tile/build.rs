@@ -48,7 +48,12 @@ pub fn build_tile(
         {
             // Cluster features own their values: the layer is written while they live.
             let features = clustered(layer, index, tile, &transform);
-            let mut out = LayerWriter::with_capacity(&config.name, settings.extent, features.len());
+            let mut out = LayerWriter::with_capacity(
+                &config.name,
+                settings.extent,
+                features.len(),
+                features.first().map_or(0, |f| f.properties.len()),
+            );
             for f in &features {
                 out.feature(f.id, &f.shape, f.properties.iter().map(|(k, v)| (*k, v)));
             }
@@ -64,7 +69,12 @@ pub fn build_tile(
             .collect();
         // R-tree order depends on insertion history; id order keeps tiles byte-stable.
         items.sort_unstable_by_key(|(id, _)| *id);
-        let mut out = LayerWriter::with_capacity(&config.name, settings.extent, items.len());
+        let mut out = LayerWriter::with_capacity(
+            &config.name,
+            settings.extent,
+            items.len(),
+            config.attributes.len(),
+        );
         for (_, item) in items {
             let f: &Feature = &item.feature;
             let properties = config

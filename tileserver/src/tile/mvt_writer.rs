@@ -8,7 +8,10 @@
 use super::quantize::TilePoint;
 use super::shape::TileShape;
 use crate::layer::{LocalTime, Value};
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
+use rustc_hash::FxBuildHasher;
+use std::hash::BuildHasher;
 
 /// Protobuf wire types.
 const VARINT: u32 = 0;
@@ -110,6 +113,28 @@ impl<'a> ValueKey<'a> {
     }
 }
 
+/// How one attribute's values have deduplicated in a layer so far.
+///
+/// MVT (§4.1) says a layer's values SHOULD NOT repeat, and most attributes have few distinct
+/// values (a category, a status, a ward), which the table shares. An attribute whose values are
+/// all but always new (an id, a tracking code, a filing time) gains nothing from the table and
+/// costs a lookup in a table of millions per value on a large tile; after [`Self::SAMPLE`]
+/// values of which under a tenth repeated, its values are written as they come. A repeat there
+/// is a coincidence (two reports filed in the same second) and costs a few bytes.
+#[derive(Default, Clone, Copy)]
+struct KeyValues {
+    looked_up: u32,
+    new: u32,
+}
+
+impl KeyValues {
+    const SAMPLE: u32 = 1024;
+
+    fn all_distinct(&self) -> bool {
+        self.looked_up >= Self::SAMPLE && self.new * 10 >= self.looked_up * 9
+    }
+}
+
 /// One layer being written.
 pub struct LayerWriter<'a> {
     name: &'a str,
@@ -117,7 +142,11 @@ pub struct LayerWriter<'a> {
     features: Vec<u8>,
     count: usize,
     keys: Vec<&'a str>,
-    values: FxHashMap<ValueKey<'a>, u32>,
+    /// Per key (same positions as `keys`): how its values have deduplicated so far.
+    key_values: Vec<KeyValues>,
+    /// Positions in `value_order`, found by the value's hash: 4 bytes a slot, so the table of a
+    /// tile with millions of distinct values (ids, codes, times) stays small enough to cache.
+    values: HashTable<u32>,
     value_order: Vec<ValueKey<'a>>,
     tags: Vec<u32>,
     geometry: Vec<u32>,
@@ -125,19 +154,24 @@ pub struct LayerWriter<'a> {
 
 impl<'a> LayerWriter<'a> {
     pub fn new(name: &'a str, extent: u32) -> Self {
-        Self::with_capacity(name, extent, 0)
+        Self::with_capacity(name, extent, 0, 0)
     }
 
-    /// A layer expecting about `features` features (its buffer reserved once).
-    pub fn with_capacity(name: &'a str, extent: u32, features: usize) -> Self {
+    /// A layer expecting about `features` features with `attributes` values each: buffers and
+    /// the value table are sized once (the bytes reserved beyond what is written are never
+    /// touched, so they cost no memory).
+    pub fn with_capacity(name: &'a str, extent: u32, features: usize, attributes: usize) -> Self {
+        // About half of the values of a large tile are distinct (ids, codes, times).
+        let distinct = features.saturating_mul(attributes) / 2;
         Self {
             name,
             extent,
-            features: Vec::with_capacity(features.saturating_mul(24)),
+            features: Vec::with_capacity(features.saturating_mul(16 + 4 * attributes)),
             count: 0,
             keys: Vec::new(),
-            values: FxHashMap::default(),
-            value_order: Vec::new(),
+            key_values: Vec::new(),
+            values: HashTable::with_capacity(distinct),
+            value_order: Vec::with_capacity(distinct),
             tags: Vec::new(),
             geometry: Vec::new(),
         }
@@ -162,18 +196,39 @@ impl<'a> LayerWriter<'a> {
             Some(i) => i as u32,
             None => {
                 self.keys.push(key);
+                self.key_values.push(KeyValues::default());
                 (self.keys.len() - 1) as u32
             }
         }
     }
 
-    fn value_index(&mut self, value: &'a Value) -> u32 {
+    /// The value's position in the layer's values, for an attribute at `key` (from
+    /// [`Self::key_index`]).
+    fn value_index(&mut self, key: u32, value: &'a Value) -> u32 {
+        let seen = &mut self.key_values[key as usize];
         let key = ValueKey::of(value);
-        let next = self.value_order.len() as u32;
-        *self.values.entry(key).or_insert_with(|| {
-            self.value_order.push(key);
-            next
-        })
+        let order = &mut self.value_order;
+        if seen.all_distinct() {
+            order.push(key);
+            return (order.len() - 1) as u32;
+        }
+        seen.looked_up += 1;
+        let hash = FxBuildHasher.hash_one(key);
+        let entry = self.values.entry(
+            hash,
+            |&i| order[i as usize] == key,
+            |&i| FxBuildHasher.hash_one(order[i as usize]),
+        );
+        match entry {
+            Entry::Occupied(found) => *found.get(),
+            Entry::Vacant(slot) => {
+                seen.new += 1;
+                let next = order.len() as u32;
+                order.push(key);
+                slot.insert(next);
+                next
+            }
+        }
     }
 
     /// Writes one point feature at `at`.
@@ -248,7 +303,7 @@ impl<'a> LayerWriter<'a> {
         self.tags.clear();
         for (key, value) in properties {
             let k = self.key_index(key);
-            let v = self.value_index(value);
+            let v = self.value_index(k, value);
             self.tags.push(k);
             self.tags.push(v);
         }
@@ -479,5 +534,52 @@ mod tests {
         }
         assert_eq!(a.keys, ["name", "count", "share", "open", "code", "filed"]);
         assert_eq!(a.values.len(), 6, "values are shared, not repeated");
+    }
+
+    /// Repeating values (a status) are shared however many features carry them; values that
+    /// are all distinct (ids, codes) are written as they come; every feature reads back its own.
+    #[test]
+    fn shares_repeating_values_and_keeps_every_feature_s_own() {
+        use geozero::mvt::{Message, Tile, tile};
+        let statuses = ["moi", "dang_xu_ly", "da_xu_ly"].map(Value::text);
+        let features: Vec<[Value; 3]> = (0..5_000_i64)
+            .map(|i| {
+                [
+                    Value::Int(i * 7),
+                    statuses[(i % 3) as usize].clone(),
+                    Value::text(&format!("DX-26-{i:06}")),
+                ]
+            })
+            .collect();
+        let mut tile = TileWriter::default();
+        let mut layer = LayerWriter::with_capacity("reports", 4096, features.len(), 3);
+        for (i, values) in features.iter().enumerate() {
+            let names = ["id", "status", "tracking_code"];
+            layer.point(i as u64 + 1, [1, 2], names.into_iter().zip(values));
+        }
+        tile.add_layer(layer);
+        let decoded = Tile::decode(&tile.finish()[..]).unwrap();
+        let layer = &decoded.layers[0];
+        let text = |v: &tile::Value| v.string_value.clone();
+        let status_values = layer
+            .values
+            .iter()
+            .filter(|v| text(v).is_some_and(|s| statuses.iter().any(|t| t.as_str() == Some(&s))))
+            .count();
+        assert_eq!(status_values, 3, "each status is written once");
+        assert_eq!(layer.values.len(), 3 + 2 * features.len());
+        for (f, values) in layer.features.iter().zip(&features) {
+            let read: Vec<&tile::Value> = f
+                .tags
+                .chunks(2)
+                .map(|kv| &layer.values[kv[1] as usize])
+                .collect();
+            assert_eq!(
+                read[0].int_value,
+                Some(values[0].to_text().parse().unwrap())
+            );
+            assert_eq!(text(read[1]).as_deref(), values[1].as_str());
+            assert_eq!(text(read[2]).as_deref(), values[2].as_str());
+        }
     }
 }
