@@ -2,11 +2,12 @@
 
 use super::cluster_index::ClusterIndex;
 use super::edit_log::EditLog;
-use super::feature::{Feature, IndexedFeature, Value};
+use super::feature::{Feature, IndexedFeature, Value, envelope_of};
 use super::id_index::IdIndex;
 use crate::config::LayerConfig;
 use crate::tile::MercatorBounds;
-use rstar::{AABB, RTree};
+use geo::BoundingRect;
+use rstar::RTree;
 use std::sync::Arc;
 
 /// A layer's features, indexed for envelope queries.
@@ -122,9 +123,19 @@ impl Layer {
         self.tree.size() == 0
     }
 
-    /// Features whose envelope intersects `bounds`.
+    /// Features whose envelope intersects `bounds` (exactly: the tree's single-precision
+    /// envelopes are checked against the feature's own).
     pub fn query(&self, bounds: MercatorBounds) -> impl Iterator<Item = &Arc<Feature>> {
-        self.query_items(bounds).map(|item| &item.feature)
+        self.query_items(bounds)
+            .map(|item| &item.feature)
+            .filter(move |f| {
+                f.geometry.bounding_rect().is_some_and(|r| {
+                    r.min().x <= bounds.max_x
+                        && r.max().x >= bounds.min_x
+                        && r.min().y <= bounds.max_y
+                        && r.max().y >= bounds.min_y
+                })
+            })
     }
 
     /// Per-zoom cluster cells, when the layer is clustered.
@@ -132,11 +143,12 @@ impl Layer {
         self.clusters.as_ref()
     }
 
-    /// R-tree items (feature and envelope) whose envelope intersects `bounds`.
+    /// R-tree items (id, feature and envelope) whose envelope intersects `bounds`; the
+    /// envelopes are rounded outward, so items up to 2 m beyond `bounds` may come too (a
+    /// tile clips them away; [`Self::query`] leaves them out).
     pub fn query_items(&self, bounds: MercatorBounds) -> impl Iterator<Item = &IndexedFeature> {
-        let envelope =
-            AABB::from_corners([bounds.min_x, bounds.min_y], [bounds.max_x, bounds.max_y]);
-        self.tree.locate_in_envelope_intersecting(&envelope)
+        self.tree
+            .locate_in_envelope_intersecting(&envelope_of(&bounds))
     }
 
     /// The feature with this id.
@@ -206,10 +218,10 @@ impl Layer {
         }
         let e = self.tree.root().envelope();
         Some(MercatorBounds {
-            min_x: e.lower()[0],
-            min_y: e.lower()[1],
-            max_x: e.upper()[0],
-            max_y: e.upper()[1],
+            min_x: f64::from(e.lower()[0]),
+            min_y: f64::from(e.lower()[1]),
+            max_x: f64::from(e.upper()[0]),
+            max_y: f64::from(e.upper()[1]),
         })
     }
 }

@@ -61,11 +61,12 @@ pub fn build_tile(
             continue;
         }
         let visible = Visibility::new(config.geometry, tile, settings);
-        // Ids beside the items, so sorting reads no feature.
+        // Ids are in the items, so sorting reads no feature (features are then read in id
+        // order, which is the order they sit in memory).
         let mut items: Vec<(u64, &IndexedFeature)> = layer
             .query_items(query_bounds)
             .filter(|item| visible.could_show(item.size()))
-            .map(|item| (item.feature.id, item))
+            .map(|item| (item.id, item))
             .collect();
         // R-tree order depends on insertion history; id order keeps tiles byte-stable.
         items.sort_unstable_by_key(|(id, _)| *id);
