@@ -134,8 +134,7 @@ impl CameraService {
     }
 
     fn local(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.tz)
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+        crate::layer::local_time(at, self.tz)
     }
 
     fn read_layer(&self) -> std::sync::RwLockReadGuard<'_, Layer> {

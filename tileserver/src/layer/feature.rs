@@ -39,12 +39,7 @@ impl Value {
     /// A moment as the clock of `tz` shows it (`2026-11-22T20:30:00+07:00`).
     pub fn time(at: DateTime<Utc>, tz: Tz) -> Self {
         LocalTime::new(at, tz).map_or_else(
-            || {
-                Value::String(Text::from(
-                    at.with_timezone(&tz)
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-                ))
-            },
+            || Value::String(Text::from(super::local_time(at, tz))),
             Value::Time,
         )
     }

@@ -2,8 +2,15 @@
 //! written as text only when a tile or an answer needs it: a report's filing time is otherwise
 //! a 25-byte string of its own per report.
 
-use chrono::{DateTime, Datelike, Offset, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Offset, SecondsFormat, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
+
+/// ISO 8601 with the city's offset, e.g. `2026-11-22T20:30:00+07:00` (what a [`LocalTime`]
+/// writes, for any moment).
+pub fn local_time(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz)
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
 
 /// Unix seconds and the UTC offset in quarter hours, packed as `seconds << 8 | offset`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -76,12 +83,6 @@ impl LocalTime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::SecondsFormat;
-
-    fn chrono_text(at: DateTime<Utc>, tz: Tz) -> String {
-        at.with_timezone(&tz)
-            .to_rfc3339_opts(SecondsFormat::Secs, false)
-    }
 
     #[test]
     fn writes_what_chrono_writes() {
@@ -98,7 +99,7 @@ mod tests {
             while t < 1_893_456_000 {
                 let at = DateTime::from_timestamp(t, 0).unwrap();
                 let time = LocalTime::new(at, tz).expect("whole quarter hours");
-                assert_eq!(time.to_text(), chrono_text(at, tz), "{tz} at {t}");
+                assert_eq!(time.to_text(), local_time(at, tz), "{tz} at {t}");
                 t += 86_400 * 3 + 3_607;
             }
         }

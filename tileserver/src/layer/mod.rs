@@ -18,7 +18,7 @@ pub use feature::{Feature, IndexedFeature, Value};
 pub use interner::Interner;
 pub use layer::{FieldType, Layer};
 pub use load::{LoadError, Location, load_geojson_file, parse_geojson, to_value};
-pub use local_time::LocalTime;
+pub use local_time::{LocalTime, local_time};
 pub use registry::{LayerRegistry, RegistryError};
 pub use short_text::ShortText;
 pub use text::Text;

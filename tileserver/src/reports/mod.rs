@@ -12,10 +12,11 @@ mod staff_change;
 mod status;
 pub mod tracking_code;
 
+pub use crate::layer::local_time;
 pub use events::{Event, EventHub};
 pub use new_report::{NewReportInput, ValidNewReport, validate};
 pub use photos::PhotoError;
-pub use report::{Contact, HistoryEntry, Photo, Report, ReportPoint, local_time};
+pub use report::{Contact, HistoryEntry, Photo, Report, ReportPoint};
 pub use service::{Filing, ReportError, ReportService};
 pub use staff_change::StaffChangeInput;
 pub use status::Status;

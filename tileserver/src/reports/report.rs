@@ -1,7 +1,8 @@
 //! A stored report, and the public view of it (which never includes the reporter's contact).
 
 use super::status::Status;
-use chrono::{DateTime, SecondsFormat, Utc};
+use crate::layer::local_time;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
@@ -98,12 +99,6 @@ pub struct HistoryEntry {
     pub public_note: Option<String>,
     /// Staff-only note; never in a public answer.
     pub private_note: Option<String>,
-}
-
-/// ISO 8601 with the city's offset, e.g. `2026-11-22T20:30:00+07:00`.
-pub fn local_time(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz)
-        .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 impl Report {
